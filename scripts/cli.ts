@@ -1,0 +1,38 @@
+// The `leadpact` command line: a table of commands, each in scripts/commands/<name>.ts.
+// Commands are loaded lazily so `leadpact validate` never pays for the release tooling.
+import { CliError, type Command } from './lib/command';
+
+const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
+  return `Usage: leadpact <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "leadpact <command> --help" for a command's options.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`leadpact: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { default: command } = await entry.load();
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`leadpact ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    // A bug, not bad input: keep the stack for the report.
+    process.stderr.write(`leadpact ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+}
