@@ -1,0 +1,173 @@
+/**
+ * Conditions (DESIGN 3.3) compiled to closures over an EvalContext: no eval, no Function, a
+ * closed vocabulary walked once at compile time.
+ */
+import type { EvalContext, Test } from './context';
+import { wallDurationMs } from './duration';
+import { RulesError } from './errors';
+import type { EventBuckets } from './events';
+import type { Condition, EventTest, FieldTest } from './generated/rules';
+import { compileCount, compileOperator, FIELD_OPERATORS, type FieldOperator } from './operators';
+import { compilePath } from './values';
+
+export interface CompileScope {
+  /** Inside an event test's `where`: fields are the event's props, nothing is derived. */
+  readonly eventProps: boolean;
+  /** Model id to its index, for `score.<model>`. */
+  readonly models: ReadonlyMap<string, number>;
+  readonly buckets: EventBuckets;
+}
+
+/** Which derived values (and whether events) a condition looks at, for replay planning. */
+export interface ConditionNeeds {
+  events: boolean;
+  score: boolean;
+  grade: boolean;
+  persona: boolean;
+}
+
+export function noNeeds(): ConditionNeeds {
+  return { events: false, score: false, grade: false, persona: false };
+}
+
+/** The events a test looks at: a bucket, a window and an optional `where`. */
+export interface EventQuery {
+  bucket: number;
+  /** Infinity without `within`. */
+  windowMs: number;
+  where: Test | undefined;
+}
+
+type Getter = (ctx: EvalContext, source: object) => unknown;
+
+const missing: Getter = () => undefined;
+
+export function isDerivedField(path: string): boolean {
+  return path === 'grade' || path === 'persona' || path === 'stage' || path.startsWith('score.');
+}
+
+/** A field's value: a derived value at lead level, else a dotted path into the source. */
+export function compileGetter(path: string, scope: CompileScope): Getter {
+  if (!scope.eventProps && isDerivedField(path)) {
+    if (path === 'score.total') return (ctx) => ctx.total;
+    if (path === 'grade') return (ctx) => ctx.grade;
+    if (path === 'persona') return (ctx) => ctx.persona;
+    // `stage` is decided last, after every lead-level condition has run, so it is always missing.
+    if (path === 'stage') return missing;
+    const index = scope.models.get(path.slice('score.'.length));
+    if (index === undefined) return missing;
+    return (ctx) => (ctx.modelsDone > index ? ctx.scores[index] : undefined);
+  }
+  const read = compilePath(path);
+  return (_ctx, source) => read(source);
+}
+
+export function compileCondition(condition: Condition, scope: CompileScope, where: string): Test {
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
+    throw new RulesError(`${where}: a condition must be an object`);
+  }
+  if ('field' in condition) return compileFieldTest(condition, scope, where);
+  if ('event' in condition) return compileEventTest(condition, scope, where);
+  if ('all' in condition) {
+    const parts = compileList(condition.all, scope, `${where}.all`);
+    if (parts.length === 2) {
+      const [a, b] = parts as [Test, Test];
+      return (ctx, source) => a(ctx, source) && b(ctx, source);
+    }
+    return (ctx, source) => {
+      for (let i = 0; i < parts.length; i++) if (!parts[i]!(ctx, source)) return false;
+      return true;
+    };
+  }
+  if ('any' in condition) {
+    const parts = compileList(condition.any, scope, `${where}.any`);
+    return (ctx, source) => {
+      for (let i = 0; i < parts.length; i++) if (parts[i]!(ctx, source)) return true;
+      return false;
+    };
+  }
+  if ('not' in condition) {
+    const inner = compileCondition(condition.not, scope, `${where}.not`);
+    return (ctx, source) => !inner(ctx, source);
+  }
+  throw new RulesError(`${where}: a condition needs one of field, event, all, any, not`);
+}
+
+function compileList(list: unknown, scope: CompileScope, where: string): Test[] {
+  if (!Array.isArray(list) || list.length === 0) throw new RulesError(`${where}: needs a non-empty list of conditions`);
+  return list.map((item, i) => compileCondition(item as Condition, scope, `${where}[${i}]`));
+}
+
+function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): Test {
+  if (typeof test.field !== 'string' || test.field === '') throw new RulesError(`${where}: field must be a dotted path`);
+  const ops = Object.keys(test).filter((key) => key !== 'field');
+  const op = ops[0] as FieldOperator;
+  if (ops.length !== 1 || !FIELD_OPERATORS.includes(op)) {
+    throw new RulesError(`${where}: a field test needs exactly one of ${FIELD_OPERATORS.join(', ')}`);
+  }
+  const expected = (test as unknown as Record<string, unknown>)[op];
+  const holds = compileOperator(op, expected, `${where}.${op}`);
+  const get = compileGetter(test.field, scope);
+  // A missing or null value fails every operator except `exists: false`.
+  const whenMissing = op === 'exists' && expected === false;
+  return (ctx, source) => {
+    const value = get(ctx, source);
+    return value === undefined || value === null ? whenMissing : holds(value);
+  };
+}
+
+export function compileEventQuery(test: EventTest, scope: CompileScope, where: string): EventQuery {
+  const types = typeof test.event === 'string' ? [test.event] : test.event;
+  if (!Array.isArray(types) || types.length === 0 || !types.every((t) => typeof t === 'string')) {
+    throw new RulesError(`${where}.event: needs an event type or a list of them`);
+  }
+  return {
+    bucket: scope.buckets.idFor(types),
+    windowMs: test.within === undefined ? Infinity : wallDurationMs(test.within, `${where}.within`),
+    where: test.where === undefined
+      ? undefined
+      : compileCondition(test.where, { ...scope, eventProps: true }, `${where}.where`),
+  };
+}
+
+function compileEventTest(test: EventTest, scope: CompileScope, where: string): Test {
+  const { bucket, windowMs, where: matches } = compileEventQuery(test, scope, where);
+  const { holds, enough } = compileCount(test.count, `${where}.count`);
+  // Newest first: a window's events are at the end, and `enough` usually stops the scan early.
+  return (ctx) => {
+    const events = ctx.events;
+    const positions = events.buckets[bucket]!;
+    const at = events.at;
+    const now = ctx.now;
+    const after = now - windowMs;
+    let count = 0;
+    for (let i = positions.length - 1; i >= 0; i--) {
+      const p = positions[i]!;
+      const time = at[p]!;
+      if (time > now) continue;
+      if (time <= after) break;
+      if (matches !== undefined && !matches(ctx, events.records[p]!)) continue;
+      if (++count >= enough) break;
+    }
+    return holds(count);
+  };
+}
+
+/** What a lead-level condition reads, added into `needs`. */
+export function collectNeeds(condition: Condition, needs: ConditionNeeds): ConditionNeeds {
+  if ('field' in condition) {
+    const path = condition.field;
+    if (path === 'grade') needs.grade = true;
+    else if (path === 'persona') needs.persona = true;
+    else if (path.startsWith('score.')) needs.score = true;
+  } else if ('event' in condition) {
+    needs.events = true; // its `where` reads event props, never derived values
+  } else if ('all' in condition) {
+    for (const part of condition.all) collectNeeds(part, needs);
+  } else if ('any' in condition) {
+    for (const part of condition.any) collectNeeds(part, needs);
+  } else if ('not' in condition) {
+    collectNeeds(condition.not, needs);
+  }
+  return needs;
+}

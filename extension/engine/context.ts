@@ -1,0 +1,21 @@
+import type { LeadEvents } from './events';
+
+/**
+ * The state of one evaluation, read by compiled conditions. Derived values appear as the
+ * evaluation reaches them (models, then grade, then persona, then stage): before that they
+ * are missing. `now` moves back in time while stageEnteredAt is replayed.
+ */
+export interface EvalContext {
+  now: number;
+  lead: object;
+  events: LeadEvents;
+  /** Score of each model by index; only indices below `modelsDone` are known. */
+  scores: Float64Array;
+  modelsDone: number;
+  total: number | undefined;
+  grade: string | null | undefined;
+  persona: string | null | undefined;
+}
+
+/** A compiled condition: `source` is the lead, or the event inside an event test's `where`. */
+export type Test = (ctx: EvalContext, source: object) => boolean;

@@ -1,0 +1,124 @@
+/**
+ * A lead's events, read once per evaluation and shared by every rule: times parsed once,
+ * events at or before `now` kept in time order, and grouped into the buckets the compiled
+ * rules ask for (one bucket per distinct set of event types used by a test).
+ */
+import { parseInstant } from './values';
+
+export type EventRecord = Record<string, unknown>;
+
+/** Compile-time registry: each distinct set of event types gets a bucket id. */
+export class EventBuckets {
+  private readonly ids = new Map<string, number>();
+  /** Event type to the ids of the buckets that hold it. */
+  readonly byType = new Map<string, number[]>();
+
+  get count(): number {
+    return this.ids.size;
+  }
+
+  idFor(types: readonly string[]): number {
+    const unique = [...new Set(types)].sort();
+    const key = unique.join('\u0000');
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      for (const type of unique) {
+        const list = this.byType.get(type);
+        if (list) list.push(id);
+        else this.byType.set(type, [id]);
+      }
+    }
+    return id;
+  }
+}
+
+/**
+ * The per-evaluation view of a lead's events. One instance per compiled bundle, refilled for
+ * each lead (evaluation is synchronous, so nothing can observe it half-filled); this keeps the
+ * per-lead cost to parsing times and pushing numbers.
+ */
+export class LeadEvents {
+  /** Times of the kept events, ascending (ties keep the lead's order). */
+  at: number[] = [];
+  /** The kept events, in the same order as `at`. */
+  records: EventRecord[] = [];
+  /** Per bucket, positions into `at`/`records`, ascending. */
+  readonly buckets: number[][];
+
+  private spareAt: number[] = [];
+  private spareRecords: EventRecord[] = [];
+  private readonly order: number[] = [];
+
+  constructor(private readonly registry: EventBuckets) {
+    this.buckets = Array.from({ length: registry.count }, () => []);
+  }
+
+  get size(): number {
+    return this.at.length;
+  }
+
+  /**
+   * Keeps the events that are objects with a parseable `at` at or before `now`: events after
+   * `now` never count for any test, stop an SLA clock or take part in a replay.
+   */
+  load(events: unknown, now: number): void {
+    const at = this.at;
+    const records = this.records;
+    let kept = 0;
+    let sorted = true;
+    let last = -Infinity;
+    if (Array.isArray(events)) {
+      for (let i = 0; i < events.length; i++) {
+        const event: unknown = events[i];
+        if (event === null || typeof event !== 'object') continue;
+        const time = parseInstant((event as EventRecord).at);
+        if (!(time <= now)) continue; // also drops NaN
+        at[kept] = time;
+        records[kept] = event as EventRecord;
+        if (time < last) sorted = false;
+        last = time;
+        kept++;
+      }
+    }
+    at.length = kept;
+    records.length = kept;
+    if (!sorted) this.sortByTime();
+    this.fillBuckets();
+  }
+
+  private sortByTime(): void {
+    const { at, records, order } = this;
+    const n = at.length;
+    order.length = n;
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => at[a]! - at[b]! || a - b);
+    const newAt = this.spareAt;
+    const newRecords = this.spareRecords;
+    newAt.length = n;
+    newRecords.length = n;
+    for (let i = 0; i < n; i++) {
+      const from = order[i]!;
+      newAt[i] = at[from]!;
+      newRecords[i] = records[from]!;
+    }
+    this.spareAt = at;
+    this.spareRecords = records;
+    this.at = newAt;
+    this.records = newRecords;
+  }
+
+  private fillBuckets(): void {
+    const { buckets, records } = this;
+    for (let b = 0; b < buckets.length; b++) buckets[b]!.length = 0;
+    const byType = this.registry.byType;
+    for (let p = 0; p < records.length; p++) {
+      const type = records[p]!.type;
+      if (typeof type !== 'string') continue;
+      const ids = byType.get(type);
+      if (ids === undefined) continue;
+      for (let k = 0; k < ids.length; k++) buckets[ids[k]!]!.push(p);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Field-test operators compiled to predicates on a present (non-null) value. Constants are
+ * prepared once: lower-cased text, sets for `in`, parsed dates, regular expressions.
+ *
+ * On a list value, `eq`, `in`, `contains` and the ordering and text operators hold when any
+ * element does; `ne` and `notIn` hold when no element matches.
+ */
+import { RulesError } from './errors';
+import { normalizeText, parseInstant } from './values';
+
+export type Predicate = (value: unknown) => boolean;
+type Scalar = string | number | boolean;
+
+export const FIELD_OPERATORS = [
+  'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'between',
+  'contains', 'startsWith', 'endsWith', 'matches', 'exists',
+] as const;
+export type FieldOperator = (typeof FIELD_OPERATORS)[number];
+
+const never: Predicate = () => false;
+
+function anyElement(list: readonly unknown[], test: Predicate): boolean {
+  for (let i = 0; i < list.length; i++) if (test(list[i])) return true;
+  return false;
+}
+
+/** Lifts a predicate on single values to lists: true when any element holds. */
+function orAnyElement(test: Predicate): Predicate {
+  return (value) => (Array.isArray(value) ? anyElement(value, test) : test(value));
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function equalTo(expected: Scalar): Predicate {
+  if (typeof expected === 'string') {
+    const text = normalizeText(expected);
+    return (value) => typeof value === 'string' && normalizeText(value) === text;
+  }
+  return (value) => value === expected;
+}
+
+function oneOf(expected: readonly Scalar[]): Predicate {
+  const texts = new Set<string>();
+  const others = new Set<unknown>();
+  for (const item of expected) {
+    if (typeof item === 'string') texts.add(normalizeText(item));
+    else others.add(item);
+  }
+  return (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : others.has(value));
+}
+
+type Order = (difference: number) => boolean;
+
+/**
+ * Numbers compare numerically; when both sides are text they compare as instants. Anything
+ * else (a number against a date, a boolean, an unparseable date) does not hold.
+ */
+function ordered(expected: number | string, order: Order): Predicate {
+  if (typeof expected === 'number') return (value) => typeof value === 'number' && order(value - expected);
+  const expectedMs = parseInstant(expected);
+  if (Number.isNaN(expectedMs)) return never;
+  return (value) => typeof value === 'string' && order(parseInstant(value) - expectedMs);
+}
+
+const gt: Order = (d) => d > 0;
+const gte: Order = (d) => d >= 0;
+const lt: Order = (d) => d < 0;
+const lte: Order = (d) => d <= 0;
+
+function textTest(expected: string, test: (value: string, expected: string) => boolean): Predicate {
+  const text = normalizeText(expected);
+  return (value) => typeof value === 'string' && test(normalizeText(value), text);
+}
+
+/** The predicate for `op` with its rule value; `where` locates errors. */
+export function compileOperator(op: FieldOperator, expected: unknown, where: string): Predicate {
+  const fail = (needs: string): never => {
+    throw new RulesError(`${where}: ${op} needs ${needs}, got ${JSON.stringify(expected)}`);
+  };
+  switch (op) {
+    case 'eq':
+      if (!isScalar(expected)) fail('a string, number or boolean');
+      return orAnyElement(equalTo(expected as Scalar));
+    case 'ne': {
+      if (!isScalar(expected)) fail('a string, number or boolean');
+      const equal = equalTo(expected as Scalar);
+      return (value) => (Array.isArray(value) ? !anyElement(value, equal) : !equal(value));
+    }
+    case 'in':
+    case 'notIn': {
+      if (!Array.isArray(expected) || expected.length === 0 || !expected.every(isScalar)) {
+        fail('a non-empty list of strings, numbers or booleans');
+      }
+      const member = oneOf(expected as Scalar[]);
+      if (op === 'in') return orAnyElement(member);
+      return (value) => (Array.isArray(value) ? !anyElement(value, member) : !member(value));
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (typeof expected !== 'number' && typeof expected !== 'string') fail('a number or an ISO date');
+      return orAnyElement(ordered(expected as number | string, { gt, gte, lt, lte }[op]));
+    case 'between': {
+      const bounds = expected as unknown[];
+      if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every((b) => typeof b === 'number' || typeof b === 'string')) {
+        fail('[low, high] (numbers or ISO dates)');
+      }
+      const atLeast = ordered(bounds[0] as number | string, gte);
+      const atMost = ordered(bounds[1] as number | string, lte);
+      return orAnyElement((value) => atLeast(value) && atMost(value));
+    }
+    case 'contains': {
+      if (typeof expected !== 'string') fail('a text');
+      const inText = textTest(expected as string, (value, text) => value.includes(text));
+      const element = equalTo(expected as string);
+      return (value) => (Array.isArray(value) ? anyElement(value, element) : inText(value));
+    }
+    case 'startsWith':
+      if (typeof expected !== 'string') fail('a text');
+      return orAnyElement(textTest(expected as string, (value, text) => value.startsWith(text)));
+    case 'endsWith':
+      if (typeof expected !== 'string') fail('a text');
+      return orAnyElement(textTest(expected as string, (value, text) => value.endsWith(text)));
+    case 'matches': {
+      if (typeof expected !== 'string') fail('a regular expression');
+      let pattern: RegExp;
+      try {
+        pattern = new RegExp(expected as string, 'i');
+      } catch (error) {
+        throw new RulesError(`${where}: bad regular expression ${JSON.stringify(expected)}: ${(error as Error).message}`);
+      }
+      // No 'g' or 'y' flag: test() keeps no state between leads.
+      return orAnyElement((value) => typeof value === 'string' && pattern.test(value.trim()));
+    }
+    case 'exists':
+      if (typeof expected !== 'boolean') fail('true or false');
+      return expected ? () => true : never; // only called on present values
+  }
+}
+
+/** `count: { <op>: n }` on a number of events. */
+export interface CountTest {
+  holds: (count: number) => boolean;
+  /** Counting past this cannot change the answer, so a scan may stop there. */
+  enough: number;
+}
+
+const COUNT_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between'] as const;
+
+export function compileCount(count: unknown, where: string): CountTest {
+  if (count === undefined) return { holds: (n) => n >= 1, enough: 1 };
+  const keys = count !== null && typeof count === 'object' ? Object.keys(count) : [];
+  const op = keys[0] as (typeof COUNT_OPERATORS)[number];
+  if (keys.length !== 1 || !COUNT_OPERATORS.includes(op)) {
+    throw new RulesError(`${where}: count needs exactly one of ${COUNT_OPERATORS.join(', ')}`);
+  }
+  const value = (count as Record<string, unknown>)[op];
+  if (op === 'between') {
+    const [low, high] = Array.isArray(value) ? (value as unknown[]) : [];
+    if (typeof low !== 'number' || typeof high !== 'number') throw new RulesError(`${where}: count.between needs [low, high]`);
+    return { holds: (n) => n >= low && n <= high, enough: high + 1 };
+  }
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new RulesError(`${where}: count.${op} needs a number`);
+  switch (op) {
+    case 'eq': return { holds: (n) => n === value, enough: value + 1 };
+    case 'ne': return { holds: (n) => n !== value, enough: value + 1 };
+    case 'gt': return { holds: (n) => n > value, enough: value + 1 };
+    case 'gte': return { holds: (n) => n >= value, enough: value };
+    case 'lt': return { holds: (n) => n < value, enough: value };
+    case 'lte': return { holds: (n) => n <= value, enough: value + 1 };
+  }
+}
