@@ -1,0 +1,89 @@
+/**
+ * Gmail: people in thread-list rows and opened messages, found by their [email] chips.
+ * Each chip is its own FoundPerson (a row can show the same sender twice: the visible chip and
+ * the row's accessible label); the runner deduplicates by element.
+ */
+import { attempt, documentOf, inDocumentOrder, isInert, matchCatalogue, queryAllWithin, reportMiss, selectorList, textOf } from '../dom.ts';
+import { normaliseEmail, parseMailboxes, personKey } from '../person.ts';
+import type { FoundPerson, MissReporter, PersonRef, Site } from '../types.ts';
+import { OWNER, OWNER_ME_NAMES, OWNER_TITLE, PERSON, WATCH_EXTRA } from './selectors.ts';
+
+const ME_NAMES = new Set(OWNER_ME_NAMES);
+const EMAIL_ATTR = PERSON[0]!.css;
+
+function isMeName(name: string | null): boolean {
+  return name !== null && ME_NAMES.has(name.trim().toLowerCase());
+}
+
+/** The owner's addresses, read from the whole document: account button, title, "me" chips. */
+function ownerEmails(doc: Document | null, onMiss: MissReporter | undefined): Set<string> {
+  const owners = new Set<string>();
+  if (!doc) return owners;
+  for (const { element, selector } of matchCatalogue(doc, OWNER)) {
+    attempt(onMiss, selector.id, () => {
+      for (const { email } of parseMailboxes(element.getAttribute('aria-label'))) owners.add(email);
+    });
+  }
+  const fromTitle = normaliseEmail(OWNER_TITLE.exec(doc.title ?? '')?.[1]);
+  if (fromTitle) owners.add(fromTitle);
+  for (const chip of queryAllWithin(doc, EMAIL_ATTR)) {
+    attempt(onMiss, 'gmail.owner.me-chip', () => {
+      if (isInert(chip) || !isMeName(chip.getAttribute('name'))) return;
+      const email = normaliseEmail(chip.getAttribute('email'));
+      if (email) owners.add(email);
+    });
+  }
+  return owners;
+}
+
+function emailOf(element: Element, selectorId: string): string | undefined {
+  if (selectorId === 'gmail.person.email-attr') return normaliseEmail(element.getAttribute('email'));
+  if (selectorId === 'gmail.person.hovercard-id') return normaliseEmail(element.getAttribute('data-hovercard-id'));
+  // Class fallback: the address may survive in a title or in "Name <address>" text.
+  return normaliseEmail(element.getAttribute('title')) ?? parseMailboxes(element.textContent)[0]?.email;
+}
+
+function nameOf(element: Element): string | undefined {
+  const attr = element.getAttribute('name')?.trim();
+  if (attr && !attr.includes('@')) return attr;
+  const text = textOf(element).replace(/<[^>]*>/g, '').trim();
+  if (text && !text.includes('@') && !isMeName(text)) return text;
+  // Only an address is shown (or "me"): no display name to report beside `email`.
+  return undefined;
+}
+
+function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter): FoundPerson[] {
+  const found: FoundPerson[] = [];
+  try {
+    const owners = ownerEmails(documentOf(root), onMiss);
+    for (const { element, selector } of matchCatalogue(root, PERSON)) {
+      attempt(onMiss, selector.id, () => {
+        if (isInert(element)) return;
+        // Fallbacks only where no [email] chip sits on, around or inside the element (no double badges).
+        if (selector.id !== 'gmail.person.email-attr' && (element.closest(EMAIL_ATTR) || element.querySelector(EMAIL_ATTR))) return;
+        const email = emailOf(element, selector.id);
+        if (!email) {
+          reportMiss(onMiss, selector.id);
+          return;
+        }
+        if (owners.has(email) || isMeName(element.getAttribute('name'))) return;
+        const person: PersonRef = { email };
+        const name = nameOf(element);
+        if (name) person.name = name;
+        const key = personKey(person);
+        if (key) found.push({ element, anchor: element, person, key });
+      });
+    }
+  } catch {
+    reportMiss(onMiss, 'gmail.find:error');
+  }
+  return inDocumentOrder(found);
+}
+
+export const site: Site = {
+  id: 'gmail',
+  label: 'Gmail',
+  matches: ['https://mail.google.com/*'],
+  watch: selectorList(PERSON, WATCH_EXTRA),
+  findPeople,
+};
