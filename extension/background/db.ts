@@ -1,0 +1,121 @@
+// The IndexedDB schema of the lead store. The service worker, the options page and the popup
+// share it (one extension origin, one database); only the background answers content scripts.
+//
+// Leads live in two identical object stores, `leads-a` and `leads-b`; `meta.live` names the one
+// in use. An import fills the other one in chunked transactions and then flips `meta.live` in a
+// single transaction, so readers see either the old lead set or the new one, never half of each,
+// and an import that fails or is interrupted leaves the live store untouched.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Lead } from '../engine/generated/rules';
+import type { LeadKeys } from './keys';
+
+export const leadStoreNames = ['leads-a', 'leads-b'] as const;
+export type LeadStoreName = (typeof leadStoreNames)[number];
+
+/** One lead as stored: the record as imported plus its index keys and revision. */
+export interface StoredLead extends LeadKeys {
+  id: string;
+  /** Changes whenever the stored lead changes (import, recorded stage): part of the outcome cache key. */
+  rev: number;
+  lead: Lead;
+}
+
+/** What the rep saw and said about an MQL. */
+export interface FeedbackRecord {
+  /** Assigned by the store, in recording order. */
+  seq?: number;
+  leadId: string;
+  decision: 'accept' | 'reject';
+  /** A lifecycle.rejectReasons id; required for a reject, null for an accept. */
+  reason: string | null;
+  who: string;
+  at: string;
+  rulesVersion: string;
+  rulesHash: string;
+  /** The outcome on the card when the rep decided. */
+  shown: { score: number; grade: string | null; stage: string | null; stageEnteredAt: string | null; persona: string | null };
+  /** The stage recorded on the lead by this decision (accept), or null. */
+  stageRecorded: string | null;
+}
+
+export interface ImportSummary {
+  at: string;
+  /** samples: the sample leads shipped with the extension; file: a file the rep chose. */
+  source: 'samples' | 'file';
+  name: string;
+  /** Records written by this import (leads, or leads that received events). */
+  count: number;
+  mapping: string | null;
+  mode: 'replace' | 'merge' | 'events';
+}
+
+export interface RulesState {
+  version: string;
+  hash: string;
+  source: 'embedded' | 'remote';
+  at: string;
+}
+
+/** The meta store's keys and the type of each value. */
+export interface MetaValues {
+  live: LeadStoreName;
+  /** Last revision number handed out; only grows, even across "clear data". */
+  revision: number;
+  leadCount: number;
+  lastImport: ImportSummary | null;
+  /** The sample leads were imported once (or the rep imported their own first): never seed again. */
+  seeded: boolean;
+  rules: RulesState;
+  /** Selectors that stopped matching, by "site:selector" (diagnostics; no personal data). */
+  misses: Record<string, { count: number; last: string }>;
+}
+export type MetaKey = keyof MetaValues;
+
+export interface LeadpactDb extends DBSchema {
+  'leads-a': { key: string; value: StoredLead; indexes: LeadIndexes };
+  'leads-b': { key: string; value: StoredLead; indexes: LeadIndexes };
+  feedback: { key: number; value: FeedbackRecord; indexes: { leadId: string } };
+  meta: { key: MetaKey; value: MetaValues[MetaKey] };
+}
+
+type LeadIndexes = {
+  email: string;
+  linkedin: string;
+  domain: string;
+  nameCompany: string;
+  owner: string;
+};
+
+export type Database = IDBPDatabase<LeadpactDb>;
+
+export const databaseName = 'leadpact';
+const databaseVersion = 1;
+
+export async function openDatabase(name = databaseName): Promise<Database> {
+  const db = await openDB<LeadpactDb>(name, databaseVersion, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        for (const storeName of leadStoreNames) {
+          const leads = database.createObjectStore(storeName, { keyPath: 'id' });
+          leads.createIndex('email', 'emails', { multiEntry: true });
+          leads.createIndex('linkedin', 'linkedin');
+          leads.createIndex('domain', 'domain');
+          leads.createIndex('nameCompany', 'nameCompany');
+          leads.createIndex('owner', 'owner');
+        }
+        const feedback = database.createObjectStore('feedback', { keyPath: 'seq', autoIncrement: true });
+        feedback.createIndex('leadId', 'leadId');
+        database.createObjectStore('meta');
+      }
+    },
+    blocking() {
+      // A newer schema is opening in another context (an updated extension page): step aside.
+      db.close();
+    },
+  });
+  return db;
+}
+
+export function otherLeadStore(name: LeadStoreName): LeadStoreName {
+  return name === 'leads-a' ? 'leads-b' : 'leads-a';
+}

@@ -1,0 +1,419 @@
+// The lead store: lookups by the keys a page shows, single-lead reads and writes, the rep's
+// decisions, and the transactional bulk import (see db.ts for the two-store swap).
+import type { IDBPTransaction } from 'idb';
+import type { Event, Lead } from '../engine/generated/rules';
+import {
+  leadStoreNames,
+  openDatabase,
+  otherLeadStore,
+  type Database,
+  type FeedbackRecord,
+  type ImportSummary,
+  type LeadStoreName,
+  type LeadpactDb,
+  type MetaKey,
+  type MetaValues,
+  type StoredLead,
+} from './db';
+import { emailDomain, leadKeys, nameCompanyKey, normaliseEmail, normaliseLinkedinSlug, normaliseOwner } from './keys';
+
+/** What a page tells us about one person (the keys of protocol's PersonQuery). */
+export interface PersonKeys {
+  key: string;
+  email?: string;
+  linkedin?: string;
+  name?: string;
+  company?: string;
+}
+
+export interface Match {
+  /** The lead found by email, LinkedIn slug or name plus company (in that order), if any. */
+  stored?: StoredLead;
+  /** The rep's latest decision on that lead. */
+  decision?: FeedbackRecord;
+  /** For someone not found: a known lead at the company of their email domain (for the estimate). */
+  colleague?: StoredLead;
+}
+
+export interface WriteProgress {
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  source: ImportSummary['source'];
+  name: string;
+  mapping?: string | null;
+  /** Lifecycle stage ids, lowest first: a rep's accept is kept when the import brings a lower stage. */
+  stageOrder?: readonly string[];
+  /** Records per transaction. */
+  chunkSize?: number;
+  onProgress?: (progress: WriteProgress) => void;
+  now?: () => Date;
+}
+
+export class ImportConflictError extends Error {
+  constructor() {
+    super('another import finished while this one was running; nothing was changed, import the file again');
+    this.name = 'ImportConflictError';
+  }
+}
+
+const allStores = [...leadStoreNames, 'feedback', 'meta'] as const;
+type StoreName = (typeof allStores)[number];
+type AnyTx = IDBPTransaction<LeadpactDb, StoreName[], 'readonly' | 'readwrite'>;
+
+/** The live lead store's name, read inside the caller's transaction so it cannot change under it. */
+async function liveIn(tx: AnyTx): Promise<LeadStoreName> {
+  return ((await tx.objectStore('meta').get('live')) as LeadStoreName | undefined) ?? 'leads-a';
+}
+
+export class LeadStore {
+  constructor(readonly db: Database) {}
+
+  static async open(name?: string): Promise<LeadStore> {
+    return new LeadStore(await openDatabase(name));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async meta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
+    return (await this.db.get('meta', key)) as MetaValues[K] | undefined;
+  }
+
+  async setMeta<K extends MetaKey>(key: K, value: MetaValues[K]): Promise<void> {
+    await this.db.put('meta', value, key);
+  }
+
+  async liveStore(): Promise<LeadStoreName> {
+    return (await this.meta('live')) ?? 'leads-a';
+  }
+
+  async leadCount(): Promise<number> {
+    return (await this.meta('leadCount')) ?? 0;
+  }
+
+  /**
+   * Finds every person of one lookup message in one read transaction: each by email, then
+   * LinkedIn slug, then name plus company; with the rep's latest decision on each lead found,
+   * and for people not found a lead at their email's company (to estimate with).
+   */
+  async findPeople(people: readonly PersonKeys[]): Promise<Map<string, Match>> {
+    const tx = this.db.transaction([...allStores], 'readonly');
+    const live = await liveIn(tx);
+    const leads = tx.objectStore(live);
+    const lookups = people.map(async (person) => {
+      const email = normaliseEmail(person.email);
+      const slug = normaliseLinkedinSlug(person.linkedin);
+      const nameCompany = nameCompanyKey(person.name, person.company);
+      const [byEmail, bySlug, byName] = await Promise.all([
+        email ? leads.index('email').get(email) : undefined,
+        slug ? leads.index('linkedin').get(slug) : undefined,
+        nameCompany ? leads.index('nameCompany').get(nameCompany) : undefined,
+      ]);
+      return byEmail ?? bySlug ?? byName;
+    });
+    const found = await Promise.all(lookups);
+    const feedback = tx.objectStore('feedback').index('leadId');
+    const extras = people.map(async (person, i): Promise<Match> => {
+      const stored = found[i];
+      if (stored) {
+        const cursor = await feedback.openCursor(stored.id, 'prev');
+        return cursor ? { stored, decision: cursor.value } : { stored };
+      }
+      const domain = emailDomain(normaliseEmail(person.email));
+      const colleague = domain ? await leads.index('domain').get(domain) : undefined;
+      return colleague ? { colleague } : {};
+    });
+    const matches = await Promise.all(extras);
+    await tx.done;
+    return new Map(people.map((person, i) => [person.key, matches[i] ?? {}]));
+  }
+
+  async getLead(id: string): Promise<StoredLead | undefined> {
+    const tx = this.db.transaction([...allStores], 'readonly');
+    const live = await liveIn(tx);
+    return tx.objectStore(live).get(id);
+  }
+
+  async latestDecision(leadId: string): Promise<FeedbackRecord | undefined> {
+    const cursor = await this.db.transaction('feedback').store.index('leadId').openCursor(leadId, 'prev');
+    return cursor?.value;
+  }
+
+  /** Pages through the live leads (`owner`: only that rep's) in read transactions of `pageSize`. */
+  async *leads(options: { owner?: string; pageSize?: number } = {}): AsyncGenerator<StoredLead[]> {
+    const pageSize = options.pageSize ?? 2_000;
+    const owner = normaliseOwner(options.owner);
+    let after: string | undefined;
+    for (;;) {
+      const tx = this.db.transaction([...allStores], 'readonly');
+      const live = await liveIn(tx);
+      let page: StoredLead[];
+      if (owner) {
+        page = await tx.objectStore(live).index('owner').getAll(owner);
+      } else {
+        const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+        page = await tx.objectStore(live).getAll(range, pageSize);
+      }
+      if (page.length > 0) yield page;
+      if (owner || page.length < pageSize) return;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  async feedback(): Promise<FeedbackRecord[]> {
+    return this.db.getAll('feedback');
+  }
+
+  /**
+   * Records a decision; with `stage`, also records that stage on the lead (stage and
+   * stageEnteredAt) under a new revision. One transaction: both or neither.
+   */
+  async recordDecision(record: FeedbackRecord, stage?: { id: string; at: string }): Promise<void> {
+    const tx = this.db.transaction([...allStores], 'readwrite');
+    const meta = tx.objectStore('meta');
+    if (stage) {
+      const live = await liveIn(tx);
+      const stored = await tx.objectStore(live).get(record.leadId);
+      if (!stored) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw new Error(`no lead with id ${record.leadId}`);
+      }
+      const revision = (((await meta.get('revision')) as number | undefined) ?? 0) + 1;
+      await meta.put(revision, 'revision');
+      await tx.objectStore(live).put({ ...stored, rev: revision, lead: { ...stored.lead, stage: stage.id, stageEnteredAt: stage.at } });
+    }
+    await tx.objectStore('feedback').add(record);
+    await tx.done;
+  }
+
+  async recordMiss(site: string, selector: string, at: string): Promise<void> {
+    const tx = this.db.transaction('meta', 'readwrite');
+    const misses = ((await tx.store.get('misses')) as MetaValues['misses'] | undefined) ?? {};
+    const key = `${site}:${selector}`;
+    misses[key] = { count: (misses[key]?.count ?? 0) + 1, last: at };
+    await tx.store.put(misses, 'misses');
+    await tx.done;
+  }
+
+  /** Replaces every lead with `leads` (all or nothing). */
+  async replaceLeads(leads: readonly Lead[], options: ImportOptions): Promise<ImportSummary> {
+    return this.rebuild({ keepLive: false, add: leads, mode: 'replace', options });
+  }
+
+  /** Adds `leads` and updates those with the same id; the other leads stay (all or nothing). */
+  async mergeLeads(leads: readonly Lead[], options: ImportOptions): Promise<ImportSummary> {
+    return this.rebuild({ keepLive: true, add: leads, mode: 'merge', options });
+  }
+
+  /**
+   * Finds the lead ids for activity rows by lead id or email; returns the keys that match no lead
+   * so the caller can report them before anything is written.
+   */
+  async resolveLeadKeys(keys: readonly string[], by: 'id' | 'email'): Promise<Map<string, string | undefined>> {
+    const tx = this.db.transaction([...allStores], 'readonly');
+    const live = await liveIn(tx);
+    const leads = tx.objectStore(live);
+    const ids = await Promise.all(
+      keys.map(async (key) => {
+        if (by === 'id') return (await leads.getKey(key)) as string | undefined;
+        const email = normaliseEmail(key);
+        return email ? ((await leads.index('email').getKey(email)) as string | undefined) : undefined;
+      }),
+    );
+    await tx.done;
+    return new Map(keys.map((key, i) => [key, ids[i]]));
+  }
+
+  /** Appends events to leads by id (events already on a lead are not added twice); all or nothing. */
+  async addEvents(eventsByLeadId: ReadonlyMap<string, readonly Event[]>, options: ImportOptions): Promise<ImportSummary> {
+    return this.rebuild({ keepLive: true, add: [], events: eventsByLeadId, mode: 'events', options });
+  }
+
+  /** Deletes every lead and decision; the store is not seeded with the samples again. */
+  async clearAll(): Promise<void> {
+    const tx = this.db.transaction([...allStores], 'readwrite');
+    await Promise.all([
+      ...leadStoreNames.map((name) => tx.objectStore(name).clear()),
+      tx.objectStore('feedback').clear(),
+      tx.objectStore('meta').put(0, 'leadCount'),
+      tx.objectStore('meta').put(null, 'lastImport'),
+      tx.objectStore('meta').put(true, 'seeded'),
+    ]);
+    await tx.done;
+  }
+
+  /**
+   * Builds the next lead set in the store that is not live, chunk by chunk, then makes it live
+   * in one transaction. Until that last transaction nothing a reader sees has changed.
+   */
+  private async rebuild(plan: {
+    keepLive: boolean;
+    add: readonly Lead[];
+    events?: ReadonlyMap<string, readonly Event[]>;
+    mode: ImportSummary['mode'];
+    options: ImportOptions;
+  }): Promise<ImportSummary> {
+    const { options } = plan;
+    const chunkSize = options.chunkSize ?? 2_000;
+    const now = options.now ?? (() => new Date());
+    const live = await this.liveStore();
+    const staging = otherLeadStore(live);
+    const startSeq = await this.lastFeedbackSeq();
+    const accepted = acceptedStages(await this.feedback(), options.stageOrder);
+    const revision = await this.nextRevision();
+
+    const liveCount = plan.keepLive ? await this.db.count(live) : 0;
+    const total = liveCount + plan.add.length;
+    let done = 0;
+    const report = () => options.onProgress?.({ done, total });
+    report();
+
+    await this.db.clear(staging);
+
+    let touched = 0;
+    if (plan.keepLive) {
+      let after: string | undefined;
+      for (;;) {
+        const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+        const page = await this.db.getAll(live, range, chunkSize);
+        if (page.length === 0) break;
+        const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
+        for (const stored of page) {
+          const events = plan.events?.get(stored.id);
+          if (events) {
+            touched++;
+            tx.store.put(toStored({ ...stored.lead, events: mergeEvents(stored.lead.events, events) }, revision));
+          } else {
+            tx.store.put(stored);
+          }
+        }
+        await tx.done;
+        done += page.length;
+        report();
+        if (page.length < chunkSize) break;
+        after = page[page.length - 1]!.id;
+      }
+    }
+
+    for (let start = 0; start < plan.add.length; start += chunkSize) {
+      const chunk = plan.add.slice(start, start + chunkSize);
+      const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
+      for (const lead of chunk) tx.store.put(toStored(keepAcceptedStage(lead, accepted, options.stageOrder), revision));
+      await tx.done;
+      done += chunk.length;
+      touched += chunk.length;
+      report();
+    }
+
+    const summary: ImportSummary = {
+      at: now().toISOString(),
+      source: options.source,
+      name: options.name,
+      count: touched,
+      mapping: options.mapping ?? null,
+      mode: plan.mode,
+    };
+    await this.swap(live, staging, startSeq, options.stageOrder, summary);
+    // The old set is no longer read by anyone; free its space now rather than at the next import.
+    await this.db.clear(live);
+    return summary;
+  }
+
+  /** Makes `staging` live, re-applying accepts recorded while the import ran. */
+  private async swap(
+    live: LeadStoreName,
+    staging: LeadStoreName,
+    startSeq: number,
+    stageOrder: readonly string[] | undefined,
+    summary: ImportSummary,
+  ): Promise<void> {
+    const tx = this.db.transaction([staging, 'feedback', 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const currentLive = ((await meta.get('live')) as LeadStoreName | undefined) ?? 'leads-a';
+    if (currentLive !== live) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new ImportConflictError();
+    }
+    const recent = await tx.objectStore('feedback').getAll(IDBKeyRange.lowerBound(startSeq, true));
+    const store = tx.objectStore(staging);
+    if (recent.length > 0) {
+      const revision = (((await meta.get('revision')) as number | undefined) ?? 0) + 1;
+      await meta.put(revision, 'revision');
+      for (const [leadId, stage] of acceptedStages(recent, stageOrder)) {
+        const stored = await store.get(leadId);
+        if (stored) await store.put(toStored(keepAcceptedStage(stored.lead, new Map([[leadId, stage]]), stageOrder), revision));
+      }
+    }
+    const count = await store.count();
+    await Promise.all([
+      meta.put(staging, 'live'),
+      meta.put(count, 'leadCount'),
+      meta.put(summary, 'lastImport'),
+      meta.put(true, 'seeded'),
+    ]);
+    await tx.done;
+  }
+
+  private async lastFeedbackSeq(): Promise<number> {
+    const cursor = await this.db.transaction('feedback').store.openKeyCursor(null, 'prev');
+    return cursor?.key ?? 0;
+  }
+
+  private async nextRevision(): Promise<number> {
+    const tx = this.db.transaction('meta', 'readwrite');
+    const revision = (((await tx.store.get('revision')) as number | undefined) ?? 0) + 1;
+    await tx.store.put(revision, 'revision');
+    await tx.done;
+    return revision;
+  }
+}
+
+export function toStored(lead: Lead, rev: number): StoredLead {
+  return { id: lead.id, rev, lead, ...leadKeys(lead) };
+}
+
+/** For each lead whose latest decision is an accept: the stage that accept recorded. */
+function acceptedStages(feedback: readonly FeedbackRecord[], stageOrder: readonly string[] | undefined): Map<string, { id: string; at: string }> {
+  const latest = new Map<string, FeedbackRecord>();
+  for (const record of feedback) latest.set(record.leadId, record); // in seq order: the last one wins
+  const accepted = new Map<string, { id: string; at: string }>();
+  if (!stageOrder) return accepted;
+  for (const [leadId, record] of latest) {
+    if (record.decision === 'accept' && record.stageRecorded) accepted.set(leadId, { id: record.stageRecorded, at: record.at });
+  }
+  return accepted;
+}
+
+/** A CRM export often lags behind the rep: keep the rep's accepted stage unless the import brings a later one. */
+function keepAcceptedStage(lead: Lead, accepted: ReadonlyMap<string, { id: string; at: string }>, stageOrder: readonly string[] | undefined): Lead {
+  const stage = accepted.get(lead.id);
+  if (!stage || !stageOrder) return lead;
+  const imported = lead.stage ? stageOrder.indexOf(lead.stage) : -1;
+  const kept = stageOrder.indexOf(stage.id);
+  if (kept < 0 || imported >= kept) return lead;
+  return { ...lead, stage: stage.id, stageEnteredAt: stage.at };
+}
+
+function mergeEvents(existing: readonly Event[] | undefined, added: readonly Event[]): Event[] {
+  const seen = new Set((existing ?? []).map(eventIdentity));
+  const merged = [...(existing ?? [])];
+  for (const event of added) {
+    const identity = eventIdentity(event);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    merged.push(event);
+  }
+  return merged;
+}
+
+function eventIdentity(event: Event): string {
+  const keys = Object.keys(event).sort();
+  return JSON.stringify(keys.map((key) => [key, event[key]]));
+}
+

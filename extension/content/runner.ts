@@ -1,0 +1,509 @@
+/**
+ * The shared content-script runner: wires one Site to the page.
+ *
+ *   observe(site.watch) ──► roots inserted this frame (topmost only)
+ *        └► site.findPeople(root) ──► entry per person element (WeakMap element → entry)
+ *             ├► cached result: badge right after the anchor, now
+ *             └► else queued by key ──► one `lookup` per animation frame (≤ 200, deduplicated)
+ *                                          └► result cached by key ──► badges for every waiting entry
+ *   observe(<leadpact-badge>, removed) ──► the page dropped a badge: put it back (a few times)
+ *   every minute: redraw countdowns; refresh results older than REFRESH_AFTER_MS
+ *   wxt:locationchange: tear the session down (badges, cache, observers) and scan again
+ *   site switch off: tear down; on: start
+ *
+ * Nothing here throws into the page: page work runs under `guard`, which turns an exception
+ * into a private miss count (reported by id only, rate-limited). No state is written into the
+ * page: which element was handled and which badge belongs to whom live in WeakMaps.
+ */
+import type { LookupResult, PersonQuery, Request } from '../lib/protocol';
+import { observe } from '../lib/observe';
+import type { FoundPerson, Site } from '../sites/types';
+import { BADGE_TAG, mountBadge, type BadgeHandle, type BadgeViewProps } from '../ui/badge-host';
+import type { Decide } from '../ui/DecisionForm';
+import { createMissCounter, type MissCounter } from './miss-counter';
+import { toPersonQuery } from './person-query';
+
+/** The background accepts at most this many people per `lookup` (protocol). */
+export const MAX_LOOKUP_BATCH = 200;
+/** Results older than this are asked for again while their badge is on screen (stage, SLA state). */
+export const REFRESH_AFTER_MS = 5 * 60_000;
+/** After a failed lookup, wait this long before asking again. */
+export const LOOKUP_BACKOFF_MS = 30_000;
+/** How often the page may remove the same badge before we stop putting it back. */
+export const MAX_REINSERTS = 3;
+const MINUTE_MS = 60_000;
+
+export interface SiteSwitch {
+  /** Whether the site is switched on. */
+  get(): Promise<boolean>;
+  /** Calls back on every change; returns the unsubscribe. */
+  watch(onChange: (enabled: boolean) => void): () => void;
+}
+
+export interface RunnerDeps {
+  lookup(people: PersonQuery[]): Promise<LookupResult[]>;
+  decide: Decide;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Sends one miss report; the runner rate-limits. Absent: misses are only counted. */
+  miss?(report: Request<'miss'>): unknown;
+  /** The per-site switch from settings. Absent: always on. */
+  siteSwitch?: SiteSwitch;
+}
+
+/** The part of WXT's ContentScriptContext the runner uses (a plain object in tests). */
+export interface RunnerContext {
+  readonly signal: AbortSignal;
+  addEventListener(target: Window, type: 'wxt:locationchange', handler: () => void): void;
+}
+
+export interface RunnerOptions {
+  /** The page's window; defaults to the global one. */
+  window?: Window;
+}
+
+export interface RunningSite {
+  /** Private miss counts by selector id. */
+  readonly misses: ReadonlyMap<string, number>;
+  /** Whether the site is being watched and badged right now. */
+  readonly active: boolean;
+}
+
+interface Cached {
+  readonly result: LookupResult;
+  readonly query: PersonQuery;
+  readonly receivedAt: number;
+}
+
+/** One person element on the page and its badge. */
+interface Entry {
+  readonly element: Element;
+  readonly anchor: Element;
+  readonly key: string;
+  readonly query: PersonQuery;
+  badge: BadgeHandle | null;
+  /** What the badge currently shows (kept while a refresh is in flight). */
+  shown: Cached | null;
+  reinserts: number;
+}
+
+interface Session {
+  stop(): void;
+}
+
+/** Elements of the set that are not inside another element of the set. */
+function topmost(elements: Set<Element>): Element[] {
+  const out: Element[] = [];
+  for (const element of elements) {
+    if (!element.isConnected) continue;
+    let covered = false;
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      if (elements.has(parent)) {
+        covered = true;
+        break;
+      }
+    }
+    if (!covered) out.push(element);
+  }
+  return out;
+}
+
+export function runSite(ctx: RunnerContext, site: Site, deps: RunnerDeps, options: RunnerOptions = {}): RunningSite {
+  const win = options.window ?? window;
+  const misses = createMissCounter(site.id, deps.miss ? (report) => deps.miss?.(report) : undefined, () => safeNow());
+  let session: Session | null = null;
+
+  function safeNow(): number {
+    try {
+      return deps.now();
+    } catch {
+      return Date.now();
+    }
+  }
+
+  function guard(missId: string, work: () => void): void {
+    try {
+      work();
+    } catch {
+      misses.report(missId);
+    }
+  }
+
+  function setEnabled(enabled: boolean): void {
+    guard('runner:switch', () => {
+      if (ctx.signal.aborted) return;
+      if (enabled && !session) session = startSession(win, site, deps, misses, guard, safeNow);
+      else if (!enabled && session) {
+        session.stop();
+        session = null;
+      }
+    });
+  }
+
+  guard('runner:start', () => {
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        session?.stop(); // null when the site was off
+        session = null;
+      },
+      { once: true },
+    );
+    ctx.addEventListener(win, 'wxt:locationchange', () => {
+      guard('runner:navigation', () => {
+        if (!session || ctx.signal.aborted) return;
+        session.stop();
+        session = startSession(win, site, deps, misses, guard, safeNow);
+      });
+    });
+
+    const siteSwitch = deps.siteSwitch;
+    if (!siteSwitch) {
+      setEnabled(true);
+      return;
+    }
+    let heardChange = false;
+    guard('runner:switch', () => {
+      const unwatch = siteSwitch.watch((enabled) => {
+        heardChange = true;
+        setEnabled(enabled === true);
+      });
+      ctx.signal.addEventListener('abort', () => guard('runner:switch', unwatch), { once: true });
+    });
+    Promise.resolve()
+      .then(() => siteSwitch.get())
+      .then(
+        // A change heard meanwhile is newer than this read.
+        (enabled) => heardChange || setEnabled(enabled !== false),
+        // Settings unreadable: run with the defaults, where every site is on (DESIGN 7, embedded default).
+        () => heardChange || setEnabled(true),
+      );
+  });
+
+  return {
+    misses: misses.counts,
+    get active() {
+      return session !== null;
+    },
+  };
+}
+
+function startSession(
+  win: Window,
+  site: Site,
+  deps: RunnerDeps,
+  misses: MissCounter,
+  guard: (missId: string, work: () => void) => void,
+  now: () => number,
+): Session {
+  const doc = win.document;
+  const controller = new AbortController();
+  const { signal } = controller;
+
+  const handled = new WeakMap<Element, Entry>();
+  const owners = new WeakMap<Element, Entry>(); // badge host → entry
+  const live = new Set<Entry>(); // entries whose badge is (or was last seen) in the page
+  const cache = new Map<string, Cached>();
+  const waiting = new Map<string, Set<Entry>>();
+  const queued = new Map<string, PersonQuery>();
+  const inFlight = new Set<string>();
+  let roots = new Set<Element>();
+  let rootsScheduled = false;
+  let lookupFrame: number | null = null;
+  let backoffUntil = 0;
+  let backoffTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const propsFor = (entry: Entry, cached: Cached): BadgeViewProps => ({
+    result: cached.result,
+    query: cached.query,
+    receivedAt: cached.receivedAt,
+    now: now(),
+    decide: decideFor(entry.key),
+  });
+
+  function decideFor(key: string): Decide {
+    return async (request) => {
+      const answer = await deps.decide(request);
+      if (answer.ok && !signal.aborted) guard('runner:decided', () => refresh(key));
+      return answer;
+    };
+  }
+
+  /** Asks again for a key whose badges are on screen; they keep showing the old result meanwhile. */
+  function refresh(key: string): void {
+    cache.delete(key);
+    for (const entry of live) if (entry.key === key) want(entry);
+  }
+
+  // ---- Badge placement ----------------------------------------------------------------------
+
+  /** Our badges directly after the anchor, in order. */
+  function badgesAfter(anchor: Element): Element[] {
+    const out: Element[] = [];
+    for (let sibling = anchor.nextElementSibling; sibling && sibling.localName === BADGE_TAG; sibling = sibling.nextElementSibling) out.push(sibling);
+    return out;
+  }
+
+  function isPlaced(entry: Entry): boolean {
+    const host = entry.badge?.host;
+    return host !== undefined && host.isConnected && badgesAfter(entry.anchor).includes(host);
+  }
+
+  function forget(entry: Entry): void {
+    entry.badge?.destroy(); // null when it never got one
+    entry.badge = null;
+    live.delete(entry);
+  }
+
+  function place(entry: Entry, cached: Cached | null): void {
+    if (!cached || !entry.anchor.isConnected || !entry.anchor.parentNode) return;
+    let last: Element = entry.anchor;
+    for (const sibling of badgesAfter(entry.anchor)) {
+      const owner = owners.get(sibling);
+      if (owner === entry) {
+        entry.shown = cached;
+        entry.badge?.update(propsFor(entry, cached));
+        live.add(entry);
+        return;
+      }
+      if (owner && owner.badge?.host === sibling && owner.key === entry.key) {
+        // The page re-rendered the person element but kept our badge: adopt it, never add a second.
+        const badge = owner.badge;
+        owner.badge = null;
+        live.delete(owner);
+        if (entry.badge) forget(entry);
+        entry.badge = badge;
+        owners.set(badge.host, entry);
+        entry.shown = cached;
+        badge.update(propsFor(entry, cached));
+        live.add(entry);
+        return;
+      }
+      const orphan = !owner || owner.badge?.host !== sibling || !owner.anchor.isConnected;
+      if (orphan) {
+        if (owner && owner.badge?.host === sibling) forget(owner);
+        else sibling.remove(); // from an earlier session or instance of this script
+        continue;
+      }
+      last = sibling; // another person's badge on the same anchor
+    }
+    if (!entry.badge) {
+      entry.badge = mountBadge(doc, propsFor(entry, cached));
+      owners.set(entry.badge.host, entry);
+    } else {
+      entry.badge.update(propsFor(entry, cached));
+    }
+    last.after(entry.badge.host);
+    entry.shown = cached;
+    live.add(entry);
+  }
+
+  function onBadgeRemoved(host: Element): void {
+    guard('runner:badge-removed', () => {
+      const entry = owners.get(host);
+      if (!entry || entry.badge?.host !== host || host.isConnected) return;
+      if (handled.get(entry.element) !== entry || !entry.anchor.isConnected) {
+        forget(entry); // its person left with it; a re-inserted person is found again
+        return;
+      }
+      if (entry.reinserts >= MAX_REINSERTS) {
+        forget(entry);
+        misses.report('runner:badge-evicted');
+        return;
+      }
+      entry.reinserts += 1;
+      place(entry, cache.get(entry.key) ?? entry.shown);
+    });
+  }
+
+  // ---- Finding people -----------------------------------------------------------------------
+
+  function resolve(entry: Entry): void {
+    const cached = cache.get(entry.key);
+    if (cached) place(entry, cached);
+    else want(entry);
+  }
+
+  function handleFound(found: FoundPerson): void {
+    const query = toPersonQuery(found);
+    if (!query || found.element?.nodeType !== 1 || found.anchor?.nodeType !== 1) {
+      misses.report('runner:unusable-person');
+      return;
+    }
+    const existing = handled.get(found.element);
+    if (existing && existing.key === query.key && existing.anchor === found.anchor) {
+      if (existing.badge) {
+        if (!isPlaced(existing)) place(existing, cache.get(existing.key) ?? existing.shown);
+      } else if (!waiting.get(existing.key)?.has(existing)) {
+        resolve(existing); // an earlier lookup failed: this re-insertion is the retry
+      }
+      return;
+    }
+    if (existing) {
+      // The element now shows someone else: the old badge goes, unless the new person's entry adopts it.
+      waiting.get(existing.key)?.delete(existing);
+      forget(existing);
+    }
+    const entry: Entry = { element: found.element, anchor: found.anchor, key: query.key, query, badge: null, shown: null, reinserts: 0 };
+    handled.set(found.element, entry);
+    resolve(entry);
+  }
+
+  function processRoots(): void {
+    rootsScheduled = false;
+    if (signal.aborted) return;
+    const batch = topmost(roots);
+    roots = new Set();
+    let url: URL;
+    try {
+      url = new URL(win.location.href);
+    } catch {
+      misses.report('runner:url');
+      return;
+    }
+    for (const root of batch) {
+      let people: FoundPerson[];
+      try {
+        people = site.findPeople(root, url, misses.report);
+      } catch {
+        misses.report('runner:find-people');
+        continue;
+      }
+      if (!Array.isArray(people)) continue;
+      for (const found of people) guard('runner:badge', () => handleFound(found));
+    }
+  }
+
+  // ---- Lookups ------------------------------------------------------------------------------
+
+  function want(entry: Entry): void {
+    let set = waiting.get(entry.key);
+    if (!set) waiting.set(entry.key, (set = new Set()));
+    set.add(entry);
+    if (!inFlight.has(entry.key) && !queued.has(entry.key)) {
+      queued.set(entry.key, entry.query);
+      requestFlush();
+    }
+  }
+
+  function requestFlush(): void {
+    if (lookupFrame !== null || signal.aborted) return;
+    lookupFrame = win.requestAnimationFrame(() => guard('runner:lookup', flushLookups));
+  }
+
+  function flushLookups(): void {
+    lookupFrame = null;
+    if (signal.aborted || queued.size === 0) return;
+    const wait = backoffUntil - now();
+    if (wait > 0) {
+      backoffTimer ??= setTimeout(() => {
+        backoffTimer = null;
+        requestFlush();
+      }, wait);
+      return;
+    }
+    const batch: PersonQuery[] = [];
+    for (const [key, query] of queued) {
+      if (batch.length === MAX_LOOKUP_BATCH) break;
+      batch.push(query);
+      queued.delete(key);
+      inFlight.add(key);
+    }
+    if (queued.size > 0) requestFlush(); // the rest goes in the next frame
+    let answer: Promise<LookupResult[]>;
+    try {
+      answer = Promise.resolve(deps.lookup(batch));
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (results) => guard('runner:results', () => receive(batch, results)),
+      () => guard('runner:lookup', () => lookupFailed(batch)),
+    );
+  }
+
+  function receive(batch: PersonQuery[], results: LookupResult[]): void {
+    if (signal.aborted) return;
+    const receivedAt = now();
+    const byKey = new Map<string, LookupResult>();
+    if (Array.isArray(results)) for (const result of results) if (result && typeof result.key === 'string') byKey.set(result.key, result);
+    for (const query of batch) {
+      inFlight.delete(query.key);
+      const entries = waiting.get(query.key);
+      waiting.delete(query.key);
+      const result = byKey.get(query.key);
+      if (!result) {
+        misses.report('runner:lookup-no-result');
+        continue;
+      }
+      const cached: Cached = { result, query, receivedAt };
+      cache.set(query.key, cached);
+      for (const entry of entries ?? []) {
+        if (handled.get(entry.element) === entry) guard('runner:badge', () => place(entry, cached));
+      }
+    }
+  }
+
+  function lookupFailed(batch: PersonQuery[]): void {
+    misses.report('runner:lookup-failed');
+    if (signal.aborted) return;
+    backoffUntil = now() + LOOKUP_BACKOFF_MS;
+    for (const query of batch) {
+      inFlight.delete(query.key);
+      waiting.delete(query.key); // entries keep their badge (if any) and retry when the page shows them again
+    }
+  }
+
+  // ---- The minute clock ---------------------------------------------------------------------
+
+  function onMinute(): void {
+    if (signal.aborted) return;
+    const at = now();
+    for (const entry of Array.from(live)) {
+      guard('runner:tick', () => {
+        if (!entry.badge?.host.isConnected) {
+          forget(entry);
+          return;
+        }
+        const cached = cache.get(entry.key) ?? entry.shown;
+        if (!cached) return;
+        if (at - cached.receivedAt >= REFRESH_AFTER_MS && !inFlight.has(entry.key)) {
+          cache.delete(entry.key);
+          want(entry);
+        }
+        entry.badge.update(propsFor(entry, cached));
+      });
+    }
+  }
+
+  // ---- Start and stop -----------------------------------------------------------------------
+
+  observe(
+    doc,
+    site.watch,
+    (element) => {
+      roots.add(element);
+      if (rootsScheduled) return;
+      rootsScheduled = true;
+      // Every root observe() delivers in this frame is in `roots` by the time this runs.
+      queueMicrotask(() => guard('runner:find-people', processRoots));
+    },
+    { signal },
+  );
+  observe(doc, BADGE_TAG, onBadgeRemoved, { signal, on: 'removed' });
+  const minuteClock = win.setInterval(() => guard('runner:tick', onMinute), MINUTE_MS);
+
+  return {
+    stop() {
+      controller.abort(); // observers first, so our own removals below are not seen as the page's
+      win.clearInterval(minuteClock);
+      if (lookupFrame !== null) win.cancelAnimationFrame(lookupFrame);
+      if (backoffTimer !== null) clearTimeout(backoffTimer);
+      for (const entry of live) guard('runner:stop', () => forget(entry));
+      live.clear();
+      cache.clear();
+      waiting.clear();
+      queued.clear();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Wires the linkedin site module to the shared runner; everything else lives in content/ and sites/linkedin/.
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { createRealDeps } from '../content/real-deps';
+import { runSite } from '../content/runner';
+import { site } from '../sites/linkedin/index';
+
+export default defineContentScript({
+  matches: site.matches,
+  runAt: 'document_idle',
+  main(ctx) {
+    runSite(ctx, site, createRealDeps(site.id));
+  },
+});

@@ -1,0 +1,204 @@
+/**
+ * The one DOM observer helper (STYLE: Refined GitHub). `observe(root, selector, callback, { signal })`
+ * calls back once for every element matching `selector` that is in `root` when observing starts,
+ * and for every matching element inserted later. Teardown is the AbortSignal.
+ *
+ * How: one MutationObserver per root, shared by every subscription on that root. Its callback only
+ * queues the added (or removed) nodes; once per animation frame the queue is inspected: each
+ * topmost added subtree is tested with `matches` and `querySelectorAll` inside it. The document is
+ * never rescanned from a mutation callback, so the cost follows what the page inserted, not its size.
+ * Frames do not run in hidden tabs, so a background Gmail tab costs nothing until it is shown.
+ *
+ * Why not the CSS-animation trick (a global `@keyframes` rule plus `animationstart` listeners): it
+ * needs a stylesheet in the page (visible to the page, a fingerprint of the extension); pages that
+ * set `animation: none` (reduced-motion resets, Gmail's print and offline styles) silence it; it
+ * never fires for elements under `display: none` (Gmail keeps whole views hidden and reuses them);
+ * and it dispatches one event per element where one mutation record covers a 200-row insert.
+ *
+ * `on: 'removed'` observes removals instead: the callback gets each removed node that itself
+ * matches `selector` and is still out of `root` when the frame runs. Descendants of a removed
+ * subtree are not walked (that would cost as much as the page's own removal); the runner only
+ * needs it for its badges, which leave either alone or together with the element they follow.
+ */
+
+export interface ObserveOptions {
+  signal: AbortSignal;
+  /** Insertions (default) or removals. */
+  on?: 'added' | 'removed';
+}
+
+type ObservedRoot = ParentNode & Node;
+
+interface Subscription {
+  readonly selector: string;
+  readonly callback: (element: Element) => void;
+  readonly on: 'added' | 'removed';
+  /** Existing matches are delivered in the first frame after subscribing. */
+  needsInitialScan: boolean;
+}
+
+interface RootWatch {
+  readonly observer: MutationObserver;
+  readonly subscriptions: Set<Subscription>;
+  added: Element[];
+  removed: Element[];
+  cancelFrame: (() => void) | null;
+}
+
+const watches = new WeakMap<ObservedRoot, RootWatch>();
+
+function isElement(node: Node): node is Element {
+  return node.nodeType === 1;
+}
+
+function windowOf(root: ObservedRoot): (Window & typeof globalThis) | null {
+  const doc = root.nodeType === 9 ? (root as unknown as Document) : root.ownerDocument;
+  return (doc?.defaultView as (Window & typeof globalThis) | null | undefined) ?? null;
+}
+
+/** Runs `work` in the next animation frame (a timeout where frames are unavailable); returns a canceller. */
+function nextFrame(root: ObservedRoot, work: () => void): () => void {
+  const win = windowOf(root);
+  if (win && typeof win.requestAnimationFrame === 'function') {
+    const id = win.requestAnimationFrame(() => work());
+    return () => win.cancelAnimationFrame(id);
+  }
+  const id = setTimeout(work, 16);
+  return () => clearTimeout(id);
+}
+
+function safeMatches(element: Element, selector: string): boolean {
+  try {
+    return element.matches(selector);
+  } catch {
+    return false;
+  }
+}
+
+function safeQueryAll(root: ParentNode, selector: string): Element[] {
+  try {
+    return Array.from(root.querySelectorAll(selector));
+  } catch {
+    return [];
+  }
+}
+
+/** Added elements that are still in `root` and not inside another added element of the same batch. */
+function topmostConnected(root: ObservedRoot, added: Element[]): Element[] {
+  const batch = new Set(added);
+  const out: Element[] = [];
+  for (const element of batch) {
+    if (!root.contains(element)) continue;
+    let covered = false;
+    for (let parent = element.parentNode; parent && parent !== root; parent = parent.parentNode) {
+      if (batch.has(parent as Element)) {
+        covered = true;
+        break;
+      }
+    }
+    if (!covered) out.push(element);
+  }
+  return out;
+}
+
+function deliver(watch: RootWatch, subscription: Subscription, element: Element): void {
+  if (!watch.subscriptions.has(subscription)) return; // aborted by an earlier callback of this frame
+  try {
+    subscription.callback(element);
+  } catch {
+    // One failing callback must not starve the others; callers count their own failures.
+  }
+}
+
+function flush(root: ObservedRoot, watch: RootWatch): void {
+  watch.cancelFrame = null;
+  const added = topmostConnected(root, watch.added);
+  const removed = watch.removed;
+  watch.added = [];
+  watch.removed = [];
+  for (const subscription of Array.from(watch.subscriptions)) {
+    if (subscription.on === 'removed') {
+      for (const node of removed) {
+        if (!root.contains(node) && safeMatches(node, subscription.selector)) deliver(watch, subscription, node);
+      }
+      continue;
+    }
+    const seen = new Set<Element>();
+    const offer = (element: Element): void => {
+      if (seen.has(element)) return;
+      seen.add(element);
+      deliver(watch, subscription, element);
+    };
+    if (subscription.needsInitialScan) {
+      subscription.needsInitialScan = false;
+      if (isElement(root) && safeMatches(root, subscription.selector)) offer(root);
+      for (const element of safeQueryAll(root, subscription.selector)) offer(element);
+    }
+    for (const element of added) {
+      if (safeMatches(element, subscription.selector)) offer(element);
+      for (const inner of safeQueryAll(element, subscription.selector)) offer(inner);
+    }
+  }
+}
+
+function schedule(root: ObservedRoot, watch: RootWatch): void {
+  if (watch.cancelFrame) return;
+  watch.cancelFrame = nextFrame(root, () => flush(root, watch));
+}
+
+function watchFor(root: ObservedRoot): RootWatch {
+  const existing = watches.get(root);
+  if (existing) return existing;
+  const win = windowOf(root);
+  const Observer = win?.MutationObserver ?? globalThis.MutationObserver;
+  const watch: RootWatch = {
+    observer: new Observer((records) => {
+      let wantsAdded = false;
+      let wantsRemoved = false;
+      for (const subscription of watch.subscriptions) {
+        if (subscription.on === 'added') wantsAdded = true;
+        else wantsRemoved = true;
+      }
+      for (const record of records) {
+        if (wantsAdded) for (const node of Array.from(record.addedNodes)) if (isElement(node)) watch.added.push(node);
+        if (wantsRemoved) for (const node of Array.from(record.removedNodes)) if (isElement(node)) watch.removed.push(node);
+      }
+      if (watch.added.length > 0 || watch.removed.length > 0) schedule(root, watch);
+    }),
+    subscriptions: new Set(),
+    added: [],
+    removed: [],
+    cancelFrame: null,
+  };
+  watch.observer.observe(root, { childList: true, subtree: true });
+  watches.set(root, watch);
+  return watch;
+}
+
+/**
+ * Calls `callback` for every element in `root` matching `selector`, now (in the next frame) and
+ * whenever one is inserted, until `signal` aborts. Throws a SyntaxError for an invalid selector.
+ */
+export function observe(root: ObservedRoot, selector: string, callback: (element: Element) => void, options: ObserveOptions): void {
+  const { signal } = options;
+  if (signal.aborted) return;
+  root.querySelector(selector); // fail here, loudly, on a malformed selector rather than silently in every frame
+  const watch = watchFor(root);
+  const subscription: Subscription = { selector, callback, on: options.on ?? 'added', needsInitialScan: (options.on ?? 'added') === 'added' };
+  watch.subscriptions.add(subscription);
+  if (subscription.needsInitialScan) schedule(root, watch);
+  signal.addEventListener(
+    'abort',
+    () => {
+      watch.subscriptions.delete(subscription);
+      if (watch.subscriptions.size > 0) return;
+      watch.observer.disconnect();
+      watch.cancelFrame?.(); // null when no frame is pending
+      watch.cancelFrame = null;
+      watch.added = [];
+      watch.removed = [];
+      if (watches.get(root) === watch) watches.delete(root);
+    },
+    { once: true },
+  );
+}

@@ -1,0 +1,77 @@
+// The rep's settings, kept in storage.local so every context (service worker, content scripts,
+// popup, options) reads the same values and a stopped worker loses nothing. Stored values are
+// external data (an older build, a hand edit): they are parsed leniently and anything unreadable
+// falls back to the default instead of breaking the extension.
+import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
+
+// zod v4 compiles a fast path with `new Function` unless told not to; MV3 pages forbid eval.
+z.config({ jitless: true });
+
+export const siteIds = ['gmail', 'outlook', 'linkedin'] as const;
+export type SiteId = (typeof siteIds)[number];
+
+export interface Settings {
+  /** Per-site switches: the content script of a switched-off site draws nothing. */
+  sites: Record<SiteId, boolean>;
+  /** Who records accepts and rejects; empty means "me". Also picks "my" leads for the SLA queue. */
+  repName: string;
+}
+
+export const defaultSettings: Settings = Object.freeze({
+  sites: Object.freeze({ gmail: true, outlook: true, linkedin: true }),
+  repName: '',
+}) as Settings;
+
+const StoredSettings = z.object({
+  sites: z
+    .object({
+      gmail: z.boolean().catch(true),
+      outlook: z.boolean().catch(true),
+      linkedin: z.boolean().catch(true),
+    })
+    .partial()
+    .catch({}),
+  repName: z.string().max(200).catch(''),
+}).partial();
+
+const settingsItem = storage.defineItem<unknown>('local:settings');
+
+/** Reads whatever is stored into complete settings; unknown or broken values become defaults. */
+export function readSettings(stored: unknown): Settings {
+  const parsed = StoredSettings.safeParse(stored ?? {});
+  const value = parsed.success ? parsed.data : {};
+  return {
+    sites: { ...defaultSettings.sites, ...stripUndefined(value.sites ?? {}) },
+    repName: value.repName ?? defaultSettings.repName,
+  };
+}
+
+export async function getSettings(): Promise<Settings> {
+  return readSettings(await settingsItem.getValue());
+}
+
+/** Merges a change into the stored settings (site switches merge per site). */
+export async function saveSettings(change: { sites?: Partial<Record<SiteId, boolean>>; repName?: string }): Promise<Settings> {
+  const current = await getSettings();
+  const next: Settings = {
+    sites: { ...current.sites, ...stripUndefined(change.sites ?? {}) },
+    repName: change.repName === undefined ? current.repName : change.repName.trim().slice(0, 200),
+  };
+  await settingsItem.setValue(next);
+  return next;
+}
+
+/** Calls `onChange` with the complete settings whenever they change; returns the unwatch function. */
+export function watchSettings(onChange: (settings: Settings) => void): () => void {
+  return settingsItem.watch((stored) => onChange(readSettings(stored)));
+}
+
+/** The name recorded with a decision. */
+export function repNameOrMe(settings: Settings): string {
+  return settings.repName.trim() || 'me';
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+}

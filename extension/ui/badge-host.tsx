@@ -1,0 +1,56 @@
+/**
+ * The `<leadpact-badge>` element in the page. Not a registered custom element: in Chrome's
+ * isolated world `customElements` is null, and an unknown element with a valid custom-element
+ * name may still carry a shadow root. The host has no attributes at all, so the page can read
+ * nothing about the lead from it; everything is drawn inside the shadow root, which is closed
+ * except in the `e2e` build mode (so end-to-end tests can look inside).
+ */
+import { render } from 'preact';
+import { Badge, type BadgeProps } from './Badge';
+import { BADGE_CSS } from './styles';
+
+export const BADGE_TAG = 'leadpact-badge';
+
+export type BadgeViewProps = Omit<BadgeProps, 'host'>;
+
+export interface BadgeHandle {
+  readonly host: HTMLElement;
+  /** Re-renders in place; the card stays open if it was. */
+  update(props: BadgeViewProps): void;
+  /** Unmounts (removing the card's listeners) and takes the host out of the page. */
+  destroy(): void;
+}
+
+/** Closed in production; open only in the `e2e` build mode. */
+export function shadowModeFor(buildMode: string): ShadowRootMode {
+  return buildMode === 'e2e' ? 'open' : 'closed';
+}
+
+// Content-script memory, out of the page's reach: lets unit tests look inside closed roots.
+const shadowRoots = new WeakMap<Element, ShadowRoot>();
+
+/** The shadow root of a badge host this script created (tests and diagnostics only). */
+export function badgeShadowRoot(host: Element): ShadowRoot | undefined {
+  return shadowRoots.get(host);
+}
+
+export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
+  const host = doc.createElement(BADGE_TAG);
+  const root = host.attachShadow({ mode: shadowModeFor(import.meta.env.MODE) });
+  shadowRoots.set(host, root);
+  const style = doc.createElement('style');
+  style.textContent = BADGE_CSS;
+  // Preact owns this container only: rendering into the root itself would remove the <style>.
+  const container = doc.createElement('span');
+  root.append(style, container);
+  const draw = (next: BadgeViewProps) => render(<Badge {...next} host={host} />, container);
+  draw(props);
+  return {
+    host,
+    update: draw,
+    destroy() {
+      render(null, container);
+      host.remove();
+    },
+  };
+}

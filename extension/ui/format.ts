@@ -1,0 +1,43 @@
+/** How numbers, durations and dates read on the badge and the card. */
+
+/** "1h 35m", "25m", "2d 3h": whole minutes, the two largest units. */
+export function formatDuration(totalMinutes: number): string {
+  const minutes = Math.max(0, Math.floor(totalMinutes));
+  if (minutes < 1) return 'less than 1m';
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
+  if (hours > 0) return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
+  return `${rest}m`;
+}
+
+/** Scores are kept to one decimal by the engine; the badge shows whole points. */
+export function formatScore(score: number): string {
+  return String(Math.round(score));
+}
+
+/** A rule's contribution with its sign: "+20", "−7.5" (a true minus sign, read as "minus"). */
+export function formatPoints(points: number): string {
+  const rounded = Math.round(points * 10) / 10;
+  const magnitude = Number.isInteger(rounded) ? String(Math.abs(rounded)) : Math.abs(rounded).toFixed(1);
+  if (rounded > 0) return `+${magnitude}`;
+  if (rounded < 0) return `\u2212${magnitude}`;
+  return '0';
+}
+
+/** "First touch" → "first touch" inside a sentence; acronyms ("SQL handover") stay as written. */
+export function lowerFirst(text: string): string {
+  const [first, second] = [text.charAt(0), text.charAt(1)];
+  if (second && second === second.toUpperCase() && second !== second.toLowerCase()) return text;
+  return first.toLowerCase() + text.slice(1);
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A timestamp in the reader's locale and zone; the raw text when it is not a date. */
+export function formatDateTime(iso: string | null | undefined): string | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? dateTime.format(ms) : iso;
+}

@@ -1,0 +1,151 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, test } from 'vitest';
+import { observe } from '../../../extension/lib/observe';
+import { nextFrame, settle } from './frames';
+
+function person(email: string): HTMLElement {
+  const span = document.createElement('span');
+  span.setAttribute('data-person', email);
+  return span;
+}
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+describe('observe', () => {
+  test('calls back once for every matching element already in the page', async () => {
+    document.body.append(person('a@x.example'), person('b@x.example'), document.createElement('p'));
+    const seen: Element[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el), { signal: controller.signal });
+    await settle();
+    expect(seen.map((el) => el.getAttribute('data-person'))).toEqual(['a@x.example', 'b@x.example']);
+    controller.abort();
+  });
+
+  test('finds an inserted element and matches inside an inserted subtree', async () => {
+    const seen: string[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el.getAttribute('data-person') ?? ''), { signal: controller.signal });
+    await settle();
+    document.body.append(person('c@x.example'));
+    const row = document.createElement('div');
+    row.append(document.createElement('b'), person('d@x.example'));
+    document.body.append(row);
+    await settle();
+    expect(seen.sort()).toEqual(['c@x.example', 'd@x.example']);
+    controller.abort();
+  });
+
+  test('delivers an element once when it and its parent arrive in the same frame', async () => {
+    const seen: Element[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el), { signal: controller.signal });
+    await settle();
+    const row = document.createElement('div');
+    document.body.append(row);
+    const inner = person('e@x.example');
+    row.append(inner); // a second mutation record, inside the first one's subtree
+    await settle();
+    expect(seen).toEqual([inner]);
+    controller.abort();
+  });
+
+  test('batches many insertions into one callback run per frame', async () => {
+    let calls = 0;
+    const frames = new Set<number>();
+    let frame = 0;
+    const controller = new AbortController();
+    observe(document, '[data-person]', () => { calls++; frames.add(frame); }, { signal: controller.signal });
+    await settle();
+    for (let i = 0; i < 50; i++) document.body.append(person(`p${i}@x.example`));
+    expect(calls).toBe(0); // nothing runs inside the mutation burst itself
+    frame = 1;
+    await settle();
+    expect(calls).toBe(50);
+    expect([...frames]).toEqual([1]);
+    controller.abort();
+  });
+
+  test('ignores elements inserted and removed again before the frame runs', async () => {
+    const seen: Element[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el), { signal: controller.signal });
+    await settle();
+    const gone = person('f@x.example');
+    document.body.append(gone);
+    gone.remove();
+    await settle();
+    expect(seen).toEqual([]);
+    controller.abort();
+  });
+
+  test('stops calling back after the signal aborts', async () => {
+    const seen: Element[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el), { signal: controller.signal });
+    await settle();
+    document.body.append(person('g@x.example'));
+    controller.abort(); // before the frame that would deliver it
+    await settle();
+    document.body.append(person('h@x.example'));
+    await settle();
+    expect(seen).toEqual([]);
+  });
+
+  test('keeps other subscriptions on the same root alive when one aborts', async () => {
+    const first: Element[] = [];
+    const second: Element[] = [];
+    const a = new AbortController();
+    const b = new AbortController();
+    observe(document, '[data-person]', (el) => first.push(el), { signal: a.signal });
+    observe(document, '[data-person]', (el) => second.push(el), { signal: b.signal });
+    await settle();
+    a.abort();
+    const p = person('i@x.example');
+    document.body.append(p);
+    await settle();
+    expect(first).toEqual([]);
+    expect(second).toEqual([p]);
+    b.abort();
+  });
+
+  test('a throwing callback does not stop delivery to the next element', async () => {
+    const seen: string[] = [];
+    const controller = new AbortController();
+    observe(
+      document,
+      '[data-person]',
+      (el) => {
+        seen.push(el.getAttribute('data-person') ?? '');
+        if (seen.length === 1) throw new Error('page changed under us');
+      },
+      { signal: controller.signal },
+    );
+    document.body.append(person('j@x.example'), person('k@x.example'));
+    await settle();
+    expect(seen).toEqual(['j@x.example', 'k@x.example']);
+    controller.abort();
+  });
+
+  test("in 'removed' mode reports a removed matching node only while it stays out", async () => {
+    const removed: Element[] = [];
+    const controller = new AbortController();
+    const stays = person('l@x.example');
+    const moves = person('m@x.example');
+    document.body.append(stays, moves);
+    observe(document, '[data-person]', (el) => removed.push(el), { signal: controller.signal, on: 'removed' });
+    await nextFrame();
+    stays.remove();
+    moves.remove();
+    document.body.append(moves); // moved, not gone
+    await settle();
+    expect(removed).toEqual([stays]);
+    controller.abort();
+  });
+
+  test('rejects a malformed selector when asked to observe it', () => {
+    expect(() => observe(document, '[data-person', () => undefined, { signal: new AbortController().signal })).toThrow();
+  });
+});
