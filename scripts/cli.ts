@@ -3,6 +3,8 @@
 import { CliError, type Command } from './lib/command';
 
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  bench: { summary: 'run the benchmarks in scripts/bench/ against their same-run baselines', load: () => import('./commands/bench') },
+  'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
   types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },
 };
 
