@@ -5,7 +5,10 @@ import { CliError, type Command } from './lib/command';
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   bench: { summary: 'run the benchmarks in scripts/bench/ against their same-run baselines', load: () => import('./commands/bench') },
   'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
+  keygen: { summary: 'create an Ed25519 key pair for signing bundles (kept outside git)', load: () => import('./commands/keygen') },
+  sign: { summary: 'sign a rules bundle (detached Ed25519 signature with version and expiry)', load: () => import('./commands/sign') },
   types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },
+  verify: { summary: 'check a bundle signature as the extension does', load: () => import('./commands/verify') },
 };
 
 function usage(): string {
