@@ -4,10 +4,13 @@ import { CliError, type Command } from './lib/command';
 
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   bench: { summary: 'run the benchmarks in scripts/bench/ against their same-run baselines', load: () => import('./commands/bench') },
+  build: { summary: 'write the deterministic rules bundle (.output/rules/bundle.json) with version and hash', load: () => import('./commands/build') },
   'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
   keygen: { summary: 'create an Ed25519 key pair for signing bundles (kept outside git)', load: () => import('./commands/keygen') },
   sign: { summary: 'sign a rules bundle (detached Ed25519 signature with version and expiry)', load: () => import('./commands/sign') },
+  test: { summary: 'run the cases in rules/tests against the rules; per-case diffs and untested rules', load: () => import('./commands/test') },
   types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },
+  validate: { summary: 'check the rules against schema/ and the semantic checks (exit 1 on any error)', load: () => import('./commands/validate') },
   verify: { summary: 'check a bundle signature as the extension does', load: () => import('./commands/verify') },
 };
 

@@ -85,12 +85,21 @@ export async function loadRules(source: RulesSource, opts: LoadOptions = {}): Pr
 async function loadFile(source: RulesSource, path: string, kind: RulesKind, problems: Diagnostic[]): Promise<LoadedFile> {
   const file: LoadedFile = { path, kind, data: undefined, valid: false };
   // Refused before reading when the source can tell the size (parseYamlFile refuses it too).
-  const size = source.size ? await source.size(path) : undefined;
-  if (size !== undefined && size > MAX_FILE_BYTES) {
-    problems.push(at(path, 1, 1, 'file-too-large', `the file is ${formatSize(size)}, over the limit of ${formatSize(MAX_FILE_BYTES)} for a rules file`));
+  let bytes: Uint8Array;
+  try {
+    const size = source.size ? await source.size(path) : undefined;
+    if (size !== undefined && size > MAX_FILE_BYTES) {
+      problems.push(at(path, 1, 1, 'file-too-large', `the file is ${formatSize(size)}, over the limit of ${formatSize(MAX_FILE_BYTES)} for a rules file`));
+      return file;
+    }
+    bytes = await source.read(path);
+  } catch (error) {
+    // A file that vanished or cannot be read (permissions, a dangling link) is a finding, not a crash.
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(at(path, 1, 1, 'unreadable-file', `cannot read the file${code ? ` (${code})` : ''}`));
     return file;
   }
-  const parsed = parseYamlFile(path, await source.read(path));
+  const parsed = parseYamlFile(path, bytes);
   if (!parsed.ok) {
     problems.push(...parsed.diagnostics);
     return file;
