@@ -1,21 +1,21 @@
 /**
  * The runner's dependencies in the browser: runtime messages to the background and the per-site
- * switch from settings. Nothing here runs at import time (no `browser.*` at module top level).
+ * switch from settings, both without zod (see messenger.ts, site-switch.ts). Nothing here runs at
+ * import time (no `browser.*` at module top level).
  */
-import { sendMessage } from '../lib/messaging';
-import { getSettings, watchSettings } from '../lib/settings';
+import { browser } from 'wxt/browser';
 import type { Site } from '../sites/types';
+import { createMessenger } from './messenger';
 import type { RunnerDeps } from './runner';
+import { createSiteSwitch, type SettingsArea } from './site-switch';
 
 export function createRealDeps(siteId: Site['id']): RunnerDeps {
+  const messenger = createMessenger((message) => browser.runtime.sendMessage(message));
   return {
-    lookup: async (people) => (await sendMessage('lookup', { people })).results,
-    decide: (request) => sendMessage('decide', request),
-    miss: (report) => sendMessage('miss', report),
+    lookup: messenger.lookup,
+    decide: messenger.decide,
+    miss: messenger.miss,
     now: () => Date.now(),
-    siteSwitch: {
-      get: async () => (await getSettings()).sites[siteId],
-      watch: (onChange) => watchSettings((settings) => onChange(settings.sites[siteId])),
-    },
+    siteSwitch: createSiteSwitch(browser.storage.local as unknown as SettingsArea, siteId),
   };
 }

@@ -2,14 +2,19 @@
  * The shared content-script runner: wires one Site to the page.
  *
  *   observe(site.watch) ──► roots inserted this frame (topmost only)
- *        └► site.findPeople(root) ──► entry per person element (WeakMap element → entry)
+ *        └► site.findPeople(root, memo) ──► entry per person element (WeakMap element → entry)
  *             ├► cached result: badge right after the anchor, now
- *             └► else queued by key ──► one `lookup` per animation frame (≤ 200, deduplicated)
+ *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
  *                                          └► result cached by key ──► badges for every waiting entry
  *   observe(<leadpact-badge>, removed) ──► the page dropped a badge: put it back (a few times)
  *   every minute: redraw countdowns; refresh results older than REFRESH_AFTER_MS
- *   wxt:locationchange: tear the session down (badges, cache, observers) and scan again
- *   site switch off: tear down; on: start
+ *   wxt:locationchange: a new page view (fresh memo); in the next frame the page is read once and
+ *     reconciled: people still shown keep their badge, the others lose it; the result cache stays
+ *   site switch off: tear everything down (badges, cache, observers); on: start
+ *
+ * Only inserted subtrees are read from observer callbacks; the whole document is read when a
+ * session starts and once after each navigation, and site modules read page-wide facts (the
+ * signed-in account) once per page view through the memo.
  *
  * Nothing here throws into the page: page work runs under `guard`, which turns an exception
  * into a private miss count (reported by id only, rate-limited). No state is written into the
@@ -17,7 +22,7 @@
  */
 import type { LookupResult, PersonQuery, Request } from '../lib/protocol';
 import { observe } from '../lib/observe';
-import type { FoundPerson, Site } from '../sites/types';
+import type { FoundPerson, PageMemo, Site } from '../sites/types';
 import { BADGE_TAG, mountBadge, type BadgeHandle, type BadgeViewProps } from '../ui/badge-host';
 import type { Decide } from '../ui/DecisionForm';
 import { createMissCounter, type MissCounter } from './miss-counter';
@@ -88,6 +93,8 @@ interface Entry {
 }
 
 interface Session {
+  /** The URL changed: a new page view. */
+  navigated(): void;
   stop(): void;
 }
 
@@ -111,6 +118,8 @@ function topmost(elements: Set<Element>): Element[] {
 export function runSite(ctx: RunnerContext, site: Site, deps: RunnerDeps, options: RunnerOptions = {}): RunningSite {
   const win = options.window ?? window;
   const misses = createMissCounter(site.id, deps.miss ? (report) => deps.miss?.(report) : undefined, () => safeNow());
+  // Results outlive page views (a Gmail hash change must not ask for every row again); they go with the session switch.
+  const cache = new Map<string, Cached>();
   let session: Session | null = null;
 
   function safeNow(): number {
@@ -132,10 +141,11 @@ export function runSite(ctx: RunnerContext, site: Site, deps: RunnerDeps, option
   function setEnabled(enabled: boolean): void {
     guard('runner:switch', () => {
       if (ctx.signal.aborted) return;
-      if (enabled && !session) session = startSession(win, site, deps, misses, guard, safeNow);
+      if (enabled && !session) session = startSession(win, site, deps, cache, misses, guard, safeNow);
       else if (!enabled && session) {
         session.stop();
         session = null;
+        cache.clear();
       }
     });
   }
@@ -146,14 +156,14 @@ export function runSite(ctx: RunnerContext, site: Site, deps: RunnerDeps, option
       () => {
         session?.stop(); // null when the site was off
         session = null;
+        cache.clear();
       },
       { once: true },
     );
     ctx.addEventListener(win, 'wxt:locationchange', () => {
       guard('runner:navigation', () => {
         if (!session || ctx.signal.aborted) return;
-        session.stop();
-        session = startSession(win, site, deps, misses, guard, safeNow);
+        session.navigated();
       });
     });
 
@@ -192,6 +202,7 @@ function startSession(
   win: Window,
   site: Site,
   deps: RunnerDeps,
+  cache: Map<string, Cached>,
   misses: MissCounter,
   guard: (missId: string, work: () => void) => void,
   now: () => number,
@@ -203,13 +214,15 @@ function startSession(
   const handled = new WeakMap<Element, Entry>();
   const owners = new WeakMap<Element, Entry>(); // badge host → entry
   const live = new Set<Entry>(); // entries whose badge is (or was last seen) in the page
-  const cache = new Map<string, Cached>();
   const waiting = new Map<string, Set<Entry>>();
   const queued = new Map<string, PersonQuery>();
   const inFlight = new Set<string>();
   let roots = new Set<Element>();
   let rootsScheduled = false;
-  let lookupFrame: number | null = null;
+  /** Page-wide facts the site module read once for this page view. */
+  let memo: PageMemo = new Map();
+  let fullScanFrame: number | null = null;
+  let lookupScheduled = false;
   let backoffUntil = 0;
   let backoffTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -324,11 +337,11 @@ function startSession(
     else want(entry);
   }
 
-  function handleFound(found: FoundPerson): void {
+  function handleFound(found: FoundPerson): Entry | undefined {
     const query = toPersonQuery(found);
     if (!query || found.element?.nodeType !== 1 || found.anchor?.nodeType !== 1) {
       misses.report('runner:unusable-person');
-      return;
+      return undefined;
     }
     const existing = handled.get(found.element);
     if (existing && existing.key === query.key && existing.anchor === found.anchor) {
@@ -337,7 +350,7 @@ function startSession(
       } else if (!waiting.get(existing.key)?.has(existing)) {
         resolve(existing); // an earlier lookup failed: this re-insertion is the retry
       }
-      return;
+      return existing;
     }
     if (existing) {
       // The element now shows someone else: the old badge goes, unless the new person's entry adopts it.
@@ -347,6 +360,60 @@ function startSession(
     const entry: Entry = { element: found.element, anchor: found.anchor, key: query.key, query, badge: null, shown: null, reinserts: 0 };
     handled.set(found.element, entry);
     resolve(entry);
+    return entry;
+  }
+
+  /** Drops an entry for good: its badge, its place in the lookup queue, its element's record. */
+  function drop(entry: Entry): void {
+    waiting.get(entry.key)?.delete(entry);
+    forget(entry);
+    if (handled.get(entry.element) === entry) handled.delete(entry.element);
+  }
+
+  /** People found in `root`, each handled; returns the entries they map to. */
+  function scan(root: ParentNode, url: URL): Set<Entry> {
+    const seen = new Set<Entry>();
+    let people: FoundPerson[];
+    try {
+      people = site.findPeople(root, url, misses.report, memo);
+    } catch {
+      misses.report('runner:find-people');
+      return seen;
+    }
+    if (!Array.isArray(people)) return seen;
+    for (const found of people) {
+      guard('runner:badge', () => {
+        const entry = handleFound(found);
+        if (entry) seen.add(entry);
+      });
+    }
+    return seen;
+  }
+
+  function pageUrl(): URL | null {
+    try {
+      return new URL(win.location.href);
+    } catch {
+      misses.report('runner:url');
+      return null;
+    }
+  }
+
+  /**
+   * After a navigation: the whole page once. Entries found again keep their badge (no flicker on a
+   * Gmail hash change); the rest lose theirs: a profile card left over from the last page view, a
+   * person a view stopped showing. What the new view draws later arrives through the observer.
+   */
+  function reconcile(): void {
+    fullScanFrame = null;
+    if (signal.aborted) return;
+    const url = pageUrl();
+    if (!url) return;
+    const current = scan(doc, url);
+    const stale: Entry[] = [];
+    for (const entry of live) if (!current.has(entry)) stale.push(entry);
+    for (const set of waiting.values()) for (const entry of set) if (!current.has(entry)) stale.push(entry);
+    for (const entry of stale) guard('runner:reconcile', () => drop(entry));
   }
 
   function processRoots(): void {
@@ -354,24 +421,9 @@ function startSession(
     if (signal.aborted) return;
     const batch = topmost(roots);
     roots = new Set();
-    let url: URL;
-    try {
-      url = new URL(win.location.href);
-    } catch {
-      misses.report('runner:url');
-      return;
-    }
-    for (const root of batch) {
-      let people: FoundPerson[];
-      try {
-        people = site.findPeople(root, url, misses.report);
-      } catch {
-        misses.report('runner:find-people');
-        continue;
-      }
-      if (!Array.isArray(people)) continue;
-      for (const found of people) guard('runner:badge', () => handleFound(found));
-    }
+    const url = pageUrl();
+    if (!url) return;
+    for (const root of batch) scan(root, url);
   }
 
   // ---- Lookups ------------------------------------------------------------------------------
@@ -386,13 +438,18 @@ function startSession(
     }
   }
 
+  /**
+   * One flush per task: everything queued while this frame's insertions are read goes out
+   * together, without waiting for another frame.
+   */
   function requestFlush(): void {
-    if (lookupFrame !== null || signal.aborted) return;
-    lookupFrame = win.requestAnimationFrame(() => guard('runner:lookup', flushLookups));
+    if (lookupScheduled || signal.aborted) return;
+    lookupScheduled = true;
+    queueMicrotask(() => guard('runner:lookup', flushLookups));
   }
 
   function flushLookups(): void {
-    lookupFrame = null;
+    lookupScheduled = false;
     if (signal.aborted || queued.size === 0) return;
     const wait = backoffUntil - now();
     if (wait > 0) {
@@ -409,7 +466,7 @@ function startSession(
       queued.delete(key);
       inFlight.add(key);
     }
-    if (queued.size > 0) requestFlush(); // the rest goes in the next frame
+    if (queued.size > 0) requestFlush(); // more than one batch: the rest goes in another message
     let answer: Promise<LookupResult[]>;
     try {
       answer = Promise.resolve(deps.lookup(batch));
@@ -494,14 +551,18 @@ function startSession(
   const minuteClock = win.setInterval(() => guard('runner:tick', onMinute), MINUTE_MS);
 
   return {
+    navigated() {
+      memo = new Map();
+      roots = new Set(); // the full read covers them
+      if (fullScanFrame === null && !signal.aborted) fullScanFrame = win.requestAnimationFrame(() => guard('runner:reconcile', reconcile));
+    },
     stop() {
       controller.abort(); // observers first, so our own removals below are not seen as the page's
       win.clearInterval(minuteClock);
-      if (lookupFrame !== null) win.cancelAnimationFrame(lookupFrame);
+      if (fullScanFrame !== null) win.cancelAnimationFrame(fullScanFrame);
       if (backoffTimer !== null) clearTimeout(backoffTimer);
       for (const entry of live) guard('runner:stop', () => forget(entry));
       live.clear();
-      cache.clear();
       waiting.clear();
       queued.clear();
     },

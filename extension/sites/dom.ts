@@ -2,7 +2,7 @@
  * DOM helpers shared by the site modules. Everything here tolerates odd input (invalid
  * selectors, detached nodes, fragments) because the pages we read change without notice.
  */
-import type { FoundPerson, MissReporter } from './types.ts';
+import type { FoundPerson, MissReporter, PageMemo } from './types.ts';
 
 /** One entry of a site's selector catalogue: an id for miss counts (no page text) and the CSS. */
 export interface CatalogueSelector {
@@ -143,4 +143,18 @@ export function inDocumentOrder(people: FoundPerson[]): FoundPerson[] {
 export function selectorList(...parts: Array<readonly CatalogueSelector[] | string>): string {
   const all = parts.flatMap((part) => (typeof part === 'string' ? [part] : part.map((s) => s.css)));
   return Array.from(new Set(all)).join(', ');
+}
+
+/** The value kept under `key` for this page view, computed on first use; computed every time without a memo. */
+export function remember<T>(memo: PageMemo | undefined, key: string, compute: () => T): T {
+  if (!memo) return compute();
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = compute();
+  memo.set(key, value);
+  return value;
+}
+
+/** True when `root` is a whole document (a full scan) rather than one inserted subtree. */
+export function isDocumentRoot(root: ParentNode): boolean {
+  return (root as Node).nodeType === 9;
 }

@@ -4,7 +4,7 @@ import { site as linkedin } from './linkedin/index.ts';
 import { site as outlook } from './outlook/index.ts';
 import type { Site } from './types.ts';
 
-export type { FoundPerson, MissReporter, PersonRef, Site } from './types.ts';
+export type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from './types.ts';
 
 export const sites: readonly Site[] = [gmail, outlook, linkedin];
 

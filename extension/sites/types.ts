@@ -33,6 +33,14 @@ export interface FoundPerson {
  */
 export type MissReporter = (selectorId: string) => void;
 
+/**
+ * Scratch space the runner keeps for one page view (a new one after every navigation) and hands
+ * to each `findPeople` call of that view, so page-wide facts such as who the signed-in account is
+ * are read from the document once, not again on every insertion. Without it (tests, one-off
+ * scans) `findPeople` reads them afresh.
+ */
+export type PageMemo = Map<string, unknown>;
+
 export interface Site {
   id: 'gmail' | 'outlook' | 'linkedin';
   label: string;
@@ -43,7 +51,8 @@ export interface Site {
   /**
    * Finds the people inside `root` (which may be the whole document or one inserted element,
    * itself included). Context such as the mailbox owner is read from the whole document.
-   * Never throws; markup that no longer matches gives `[]`.
+   * Never throws; markup that no longer matches gives `[]`. With a `memo`, the whole document is
+   * read at most once per page view; later calls read only inside `root`.
    */
-  findPeople(root: ParentNode, url: URL, onMiss?: MissReporter): FoundPerson[];
+  findPeople(root: ParentNode, url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[];
 }

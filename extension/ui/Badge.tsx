@@ -47,6 +47,9 @@ export function Badge(props: BadgeProps) {
     }
   };
   const stopKey = (event: KeyboardEvent) => event.stopPropagation();
+  // Presses on the badge are ours too: a Gmail row or an Outlook list item opens the message on a
+  // click anywhere inside it. (The card's outside-press check listens in the capture phase, before this.)
+  const stop = (event: Event) => event.stopPropagation();
 
   let name: string;
   let face: ComponentChildren;
@@ -77,7 +80,19 @@ export function Badge(props: BadgeProps) {
   }
 
   return (
-    <div class="lp" onKeyDown={onKeyDown} onKeyUp={stopKey} onKeyPress={stopKey}>
+    <div
+      class="lp"
+      onKeyDown={onKeyDown}
+      onKeyUp={stopKey}
+      onKeyPress={stopKey}
+      onClick={stop}
+      onDblClick={stop}
+      onMouseDown={stop}
+      onMouseUp={stop}
+      onPointerDown={stop}
+      onPointerUp={stop}
+      onContextMenu={stop}
+    >
       <button
         ref={buttonRef}
         type="button"

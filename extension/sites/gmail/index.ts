@@ -3,9 +3,9 @@
  * Each chip is its own FoundPerson (a row can show the same sender twice: the visible chip and
  * the row's accessible label); the runner deduplicates by element.
  */
-import { attempt, documentOf, inDocumentOrder, isInert, matchCatalogue, queryAllWithin, reportMiss, selectorList, textOf } from '../dom.ts';
+import { attempt, documentOf, inDocumentOrder, isDocumentRoot, isInert, matchCatalogue, queryAllWithin, remember, reportMiss, selectorList, textOf } from '../dom.ts';
 import { normaliseEmail, parseMailboxes, personKey } from '../person.ts';
-import type { FoundPerson, MissReporter, PersonRef, Site } from '../types.ts';
+import type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from '../types.ts';
 import { OWNER, OWNER_ME_NAMES, OWNER_TITLE, PERSON, WATCH_EXTRA } from './selectors.ts';
 
 const ME_NAMES = new Set(OWNER_ME_NAMES);
@@ -15,8 +15,19 @@ function isMeName(name: string | null): boolean {
   return name !== null && ME_NAMES.has(name.trim().toLowerCase());
 }
 
-/** The owner's addresses, read from the whole document: account button, title, "me" chips. */
-function ownerEmails(doc: Document | null, onMiss: MissReporter | undefined): Set<string> {
+/** Adds the addresses of the owner's own chips ("me") inside `scope`. */
+function addMeChips(scope: ParentNode, owners: Set<string>, onMiss: MissReporter | undefined): void {
+  for (const chip of queryAllWithin(scope, EMAIL_ATTR)) {
+    attempt(onMiss, 'gmail.owner.me-chip', () => {
+      if (isInert(chip) || !isMeName(chip.getAttribute('name'))) return;
+      const email = normaliseEmail(chip.getAttribute('email'));
+      if (email) owners.add(email);
+    });
+  }
+}
+
+/** The owner's addresses named anywhere on the page: account button and "me" chips. */
+function pageOwners(doc: Document | null, onMiss: MissReporter | undefined): Set<string> {
   const owners = new Set<string>();
   if (!doc) return owners;
   for (const { element, selector } of matchCatalogue(doc, OWNER)) {
@@ -24,15 +35,19 @@ function ownerEmails(doc: Document | null, onMiss: MissReporter | undefined): Se
       for (const { email } of parseMailboxes(element.getAttribute('aria-label'))) owners.add(email);
     });
   }
-  const fromTitle = normaliseEmail(OWNER_TITLE.exec(doc.title ?? '')?.[1]);
+  addMeChips(doc, owners, onMiss);
+  return owners;
+}
+
+/**
+ * The owner's addresses. The page is read once per page view (with a memo); every call then adds
+ * only what costs nothing or lies inside `root`: the title's address and the "me" chips there.
+ */
+function ownerEmails(root: ParentNode, doc: Document | null, onMiss: MissReporter | undefined, memo: PageMemo | undefined): Set<string> {
+  const owners = remember(memo, 'gmail.owners', () => pageOwners(doc, onMiss));
+  const fromTitle = normaliseEmail(OWNER_TITLE.exec(doc?.title ?? '')?.[1]);
   if (fromTitle) owners.add(fromTitle);
-  for (const chip of queryAllWithin(doc, EMAIL_ATTR)) {
-    attempt(onMiss, 'gmail.owner.me-chip', () => {
-      if (isInert(chip) || !isMeName(chip.getAttribute('name'))) return;
-      const email = normaliseEmail(chip.getAttribute('email'));
-      if (email) owners.add(email);
-    });
-  }
+  if (!isDocumentRoot(root)) addMeChips(root, owners, onMiss);
   return owners;
 }
 
@@ -52,10 +67,10 @@ function nameOf(element: Element): string | undefined {
   return undefined;
 }
 
-function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter): FoundPerson[] {
+function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[] {
   const found: FoundPerson[] = [];
   try {
-    const owners = ownerEmails(documentOf(root), onMiss);
+    const owners = ownerEmails(root, documentOf(root), onMiss, memo);
     for (const { element, selector } of matchCatalogue(root, PERSON)) {
       attempt(onMiss, selector.id, () => {
         if (isInert(element)) return;

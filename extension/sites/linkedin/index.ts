@@ -11,14 +11,16 @@ import {
   firstOfCatalogue,
   firstText,
   inDocumentOrder,
+  isDocumentRoot,
   isInert,
   queryAllWithin,
+  remember,
   reportMiss,
   selectorList,
   textOf,
 } from '../dom.ts';
 import { isMemberUrnHref, normaliseName, personKey, slugFromHref } from '../person.ts';
-import type { FoundPerson, MissReporter, PersonRef, Site } from '../types.ts';
+import type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from '../types.ts';
 import { companyFromHeadline } from './headline.ts';
 import {
   CARD_HEADLINE,
@@ -55,6 +57,7 @@ interface Context {
   doc: Document | null;
   url: URL;
   onMiss: MissReporter | undefined;
+  memo: PageMemo | undefined;
   owners: Set<string>;
   seen: Set<Element>;
   found: FoundPerson[];
@@ -95,15 +98,23 @@ function withOptional(person: PersonRef, field: 'name' | 'company' | 'title' | '
   return person;
 }
 
-function ownerNames(doc: Document | null): Set<string> {
-  const names = new Set<string>();
-  if (!doc) return names;
+function addOwnerNames(scope: ParentNode, names: Set<string>): void {
   for (const selector of OWNER_NAME) {
-    for (const img of queryAllWithin(doc, selector.css)) {
+    for (const img of queryAllWithin(scope, selector.css)) {
       const name = normaliseName(img.getAttribute('alt'));
       if (name) names.add(name);
     }
   }
+}
+
+/** The signed-in member: the whole page read once per page view (with a memo), then only inside `root`. */
+function ownerNames(ctx: Context): Set<string> {
+  const names = remember(ctx.memo, 'linkedin.owners', () => {
+    const set = new Set<string>();
+    if (ctx.doc) addOwnerNames(ctx.doc, set);
+    return set;
+  });
+  if (!isDocumentRoot(ctx.root)) addOwnerNames(ctx.root, names);
   return names;
 }
 
@@ -132,10 +143,12 @@ function headingAfter(name: Element, card: Element | null): Element | undefined 
 function profilePage(ctx: Context): void {
   const { url, doc, onMiss } = ctx;
   if (!PROFILE_PATH.test(url.pathname)) return;
-  // The name heading is the page's first; an inserted subtree only yields it when it holds it.
+  // The name heading is the page's first; an inserted subtree only yields it when it holds it, so
+  // the document is consulted only for subtrees that hold a heading candidate at all.
+  if (!isDocumentRoot(ctx.root) && !firstOfCatalogue(ctx.root, PROFILE_NAME)) return;
   const heading = firstOfCatalogue(doc ?? ctx.root, PROFILE_NAME);
   if (!heading) {
-    if ((ctx.root as Node).nodeType === 9) reportMiss(onMiss, 'linkedin.profile.name');
+    if (isDocumentRoot(ctx.root)) reportMiss(onMiss, 'linkedin.profile.name');
     return;
   }
   const root = ctx.root as Node;
@@ -149,7 +162,12 @@ function profilePage(ctx: Context): void {
     const card = closestOfCatalogue(heading.element, PROFILE_TOP_CARD);
     const scope: ParentNode | null = card ?? doc;
 
+    // The top card's own contact-info link names whose card it is. Right after a single-page
+    // navigation the URL already shows the next profile while the card still shows the last one:
+    // a card that disagrees with the URL is stale and gets no badge (its replacement will).
+    const cardSlug = card ? slugFromHref(firstOfCatalogue(card, PROFILE_SLUG_SOURCES.slice(0, 1))?.element.getAttribute('href')) : undefined;
     let slug = slugFromHref(url.href);
+    if (slug && cardSlug && slug !== cardSlug) return;
     if (!slug) {
       const source = firstOfCatalogue(doc, PROFILE_SLUG_SOURCES);
       slug = slugFromHref(source?.element.getAttribute('href'));
@@ -340,7 +358,9 @@ function counterparts(conversation: Element): Map<string, Counterpart> {
 }
 
 function messaging(ctx: Context): void {
-  const cache = new Map<Element, Map<string, Counterpart>>();
+  // Conversations keep their counterpart for the page view (a new thread is a new URL): with a
+  // memo, a message arriving in an open conversation does not re-read the conversation.
+  const cache = remember(ctx.memo, 'linkedin.counterparts', () => new WeakMap<Element, Map<string, Counterpart>>());
   for (const link of queryAllWithin(ctx.root, LINK_CSS)) {
     attempt(ctx.onMiss, 'linkedin.messaging.link', () => {
       if (ctx.seen.has(link) || isInert(link)) return;
@@ -349,7 +369,7 @@ function messaging(ctx: Context): void {
       const conversation = conversationOf(link, ctx.url);
       if (!conversation) return;
       let people = cache.get(conversation);
-      if (!people) {
+      if (!people || people.size === 0) {
         people = counterparts(conversation);
         cache.set(conversation, people);
       }
@@ -412,11 +432,11 @@ function salesNavigator(ctx: Context): void {
 
 // ------------------------------------------------------------------ the site
 
-function findPeople(root: ParentNode, url: URL, onMiss?: MissReporter): FoundPerson[] {
+function findPeople(root: ParentNode, url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[] {
   const doc = documentOf(root);
-  const ctx: Context = { root, doc, url, onMiss, owners: new Set(), seen: new Set(), found: [] };
+  const ctx: Context = { root, doc, url, onMiss, memo, owners: new Set(), seen: new Set(), found: [] };
   const steps: Array<[string, (c: Context) => void]> = [
-    ['linkedin.owner', (c) => { c.owners = ownerNames(c.doc); }],
+    ['linkedin.owner', (c) => { c.owners = ownerNames(c); }],
     ['linkedin.profile', profilePage],
     ['linkedin.sales', salesNavigator],
     ['linkedin.messaging', messaging],

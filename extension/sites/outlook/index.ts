@@ -8,21 +8,21 @@ import {
   attempt,
   documentOf,
   inDocumentOrder,
+  isDocumentRoot,
   isInert,
   matchCatalogue,
   queryAllWithin,
+  remember,
   reportMiss,
   selectorList,
   textOf,
 } from '../dom.ts';
 import { type Mailbox, normaliseEmail, parseMailboxes, personKey } from '../person.ts';
-import type { FoundPerson, MissReporter, PersonRef, Site } from '../types.ts';
+import type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from '../types.ts';
 import { FROM, FROM_PREFIXES, LIST_ITEM, LIST_SENDER, OWNER, RECIPIENT_ADDRESS, RECIPIENTS, WATCH_EXTRA } from './selectors.ts';
 
-function ownerEmails(doc: Document | null, onMiss: MissReporter | undefined): Set<string> {
-  const owners = new Set<string>();
-  if (!doc) return owners;
-  for (const { element, selector } of matchCatalogue(doc, OWNER)) {
+function addOwners(scope: ParentNode, owners: Set<string>, onMiss: MissReporter | undefined): void {
+  for (const { element, selector } of matchCatalogue(scope, OWNER)) {
     attempt(onMiss, selector.id, () => {
       for (const attr of ['title', 'data-folder-name']) {
         const email = normaliseEmail(element.getAttribute(attr));
@@ -30,6 +30,19 @@ function ownerEmails(doc: Document | null, onMiss: MissReporter | undefined): Se
       }
     });
   }
+}
+
+/**
+ * The signed-in mailbox: the folder pane is read once per page view (with a memo); later calls
+ * look only inside `root`, which catches a folder pane drawn after the list.
+ */
+function ownerEmails(root: ParentNode, doc: Document | null, onMiss: MissReporter | undefined, memo: PageMemo | undefined): Set<string> {
+  const owners = remember(memo, 'outlook.owners', () => {
+    const set = new Set<string>();
+    if (doc) addOwners(doc, set, onMiss);
+    return set;
+  });
+  if (!isDocumentRoot(root)) addOwners(root, owners, onMiss);
   return owners;
 }
 
@@ -118,10 +131,10 @@ function recipients(well: Element, selector: CatalogueSelector, onMiss: MissRepo
   return out;
 }
 
-function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter): FoundPerson[] {
+function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[] {
   const found: FoundPerson[] = [];
   try {
-    const owners = ownerEmails(documentOf(root), onMiss);
+    const owners = ownerEmails(root, documentOf(root), onMiss, memo);
     const seen = new Set<Element>();
     const add = (element: Element, mailbox: Mailbox) => {
       if (owners.has(mailbox.email) || seen.has(element)) return;
