@@ -1,0 +1,382 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { MAX_LOOKUP_BATCH, MAX_REINSERTS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
+import { site as gmail } from '../../../extension/sites/gmail/index';
+import type { Site } from '../../../extension/sites/types';
+import { badgeShadowRoot } from '../../../extension/ui/badge-host';
+import { fakeContext, fakeLookup, leadView, type FakeLookup } from './fake-lookup';
+import { settle } from './frames';
+
+const INBOX = 'https://mail.google.com/mail/u/0/#inbox';
+let ctx: ReturnType<typeof fakeContext>;
+let fake: FakeLookup;
+let pageErrors: unknown[];
+const onPageError = (event: Event) => pageErrors.push(event);
+
+function setUrl(url: string): void {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
+}
+
+function row(email: string, name: string): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  tr.setAttribute('role', 'row');
+  tr.innerHTML = `<td><span class="yP" email="${email}" name="${name}">${name}</span></td><td>Quarterly numbers</td>`;
+  return tr;
+}
+
+function inbox(rows: HTMLTableRowElement[]): HTMLTableSectionElement {
+  const table = document.createElement('table');
+  const body = document.createElement('tbody');
+  body.append(...rows);
+  table.append(body);
+  document.body.append(table);
+  return body;
+}
+
+function badges(root: ParentNode = document): Element[] {
+  return Array.from(root.querySelectorAll('leadpact-badge'));
+}
+
+function nameOf(host: Element): string | null {
+  return badgeShadowRoot(host)?.querySelector('button')?.getAttribute('aria-label') ?? null;
+}
+
+function chip(email: string): Element {
+  const el = document.querySelector(`[email="${email}"]`);
+  if (!el) throw new Error(`no chip for ${email}`);
+  return el;
+}
+
+beforeEach(() => {
+  setUrl(INBOX);
+  document.body.replaceChildren();
+  ctx = fakeContext();
+  fake = fakeLookup();
+  pageErrors = [];
+  window.addEventListener('error', onPageError);
+  window.addEventListener('unhandledrejection', onPageError);
+});
+
+afterEach(() => {
+  ctx.abort();
+  window.removeEventListener('error', onPageError);
+  window.removeEventListener('unhandledrejection', onPageError);
+  document.body.replaceChildren();
+});
+
+describe('runner: finding and badging', () => {
+  test('badges every person on the page right after their chip, with one lookup for all of them', async () => {
+    fake.leads.set('email:ada@northwind.example', leadView());
+    inbox([row('ada@northwind.example', 'Ada Quinto'), row('bram@lumen.example', 'Bram Okafor')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect(fake.batches).toHaveLength(1);
+    expect(fake.asked.sort()).toEqual(['email:ada@northwind.example', 'email:bram@lumen.example']);
+    expect(chip('ada@northwind.example').nextElementSibling?.localName).toBe('leadpact-badge');
+    expect(nameOf(chip('ada@northwind.example').nextElementSibling!)).toBe('Lead score 72, grade B, MQL, first touch due in 1h 35m');
+    expect(nameOf(chip('bram@lumen.example').nextElementSibling!)).toBe('Not in your leads: estimated fit 45, grade C');
+    expect(badges()).toHaveLength(2);
+  });
+
+  test('sends what the page shows about each person, and each key once even when shown twice', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto'), row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect(fake.batches).toEqual([[{ key: 'email:ada@northwind.example', email: 'ada@northwind.example', name: 'Ada Quinto' }]]);
+    expect(badges()).toHaveLength(2);
+  });
+
+  test('splits more people than one message may carry into several lookups of at most 200', async () => {
+    const rows = Array.from({ length: MAX_LOOKUP_BATCH + 30 }, (_, i) => row(`p${i}@many.example`, `Person ${i}`));
+    inbox(rows);
+    runSite(ctx, gmail, fake.deps);
+    await settle(6);
+    expect(fake.batches.map((b) => b.length)).toEqual([MAX_LOOKUP_BATCH, 30]);
+    expect(new Set(fake.asked).size).toBe(MAX_LOOKUP_BATCH + 30);
+    expect(badges()).toHaveLength(MAX_LOOKUP_BATCH + 30);
+  });
+
+  test('rows appended by an infinite list are badged, asking only about people not seen before', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    for (let page = 0; page < 3; page++) {
+      body.append(row(`new${page}@lumen.example`, `New ${page}`), row('ada@northwind.example', 'Ada Quinto'));
+      await settle();
+    }
+    expect(fake.asked).toEqual(['email:ada@northwind.example', 'email:new0@lumen.example', 'email:new1@lumen.example', 'email:new2@lumen.example']);
+    expect(badges()).toHaveLength(7);
+    for (const span of Array.from(document.querySelectorAll('[email]'))) expect(span.nextElementSibling?.localName).toBe('leadpact-badge');
+  });
+
+  test('a person already asked about but not yet answered is not asked about again', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    fake.hold = true;
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    body.append(row('ada@northwind.example', 'Ada Quinto'));
+    await settle();
+    fake.release();
+    await settle();
+    expect(fake.asked).toEqual(['email:ada@northwind.example']);
+    expect(badges()).toHaveLength(2);
+  });
+});
+
+describe('runner: re-renders', () => {
+  test('a chip the page re-renders keeps one badge, not two', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const first = badges()[0];
+    const old = chip('ada@northwind.example');
+    const replacement = old.cloneNode(true) as Element;
+    old.replaceWith(replacement); // the page redraws the chip; our badge stays behind it
+    await settle();
+    expect(badges()).toHaveLength(1);
+    expect(replacement.nextElementSibling).toBe(first);
+    expect(fake.batches).toHaveLength(1);
+  });
+
+  test('a row the page redraws from scratch gets exactly one badge again, from the cache', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    body.innerHTML = row('ada@northwind.example', 'Ada Quinto').outerHTML; // badge and chip both gone, new markup
+    await settle();
+    expect(badges()).toHaveLength(1);
+    expect(chip('ada@northwind.example').nextElementSibling?.localName).toBe('leadpact-badge');
+    expect(fake.batches).toHaveLength(1);
+  });
+
+  test('a row moved to another place in the list keeps its one badge', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto'), row('bram@lumen.example', 'Bram Okafor')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    body.append(body.firstElementChild!); // Ada's row to the bottom
+    await settle();
+    expect(badges()).toHaveLength(2);
+    expect(chip('ada@northwind.example').nextElementSibling?.localName).toBe('leadpact-badge');
+  });
+
+  test('a badge the page removes is put back, a few times, then left out and counted privately', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    for (let i = 0; i < MAX_REINSERTS; i++) {
+      badges()[0]!.remove();
+      await settle();
+      expect(badges()).toHaveLength(1);
+      expect(chip('ada@northwind.example').nextElementSibling?.localName).toBe('leadpact-badge');
+    }
+    badges()[0]!.remove();
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(running.misses.get('runner:badge-evicted')).toBe(1);
+    expect(fake.batches).toHaveLength(1);
+  });
+
+  test('a badge left behind by an earlier instance of the script is replaced, not doubled', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    chip('ada@northwind.example').after(document.createElement('leadpact-badge'));
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect(badges()).toHaveLength(1);
+    expect(badgeShadowRoot(badges()[0]!)).toBeDefined();
+  });
+});
+
+describe('runner: navigation and teardown', () => {
+  test('a navigation keeps the badges of people still shown, drops the others, and asks nothing again', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto'), row('bram@lumen.example', 'Bram Okafor'), row('dan@old.example', 'Dan Old')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const adaBadge = chip('ada@northwind.example').nextElementSibling;
+    // The single-page app changes the URL and reuses its elements in place: the second row's chip now
+    // shows someone else, the third row's element no longer shows a person at all.
+    setUrl(`${INBOX}/FMfcgzQXJWDsKmBb`);
+    chip('bram@lumen.example').setAttribute('email', 'cleo@harbor.example');
+    const dan = chip('dan@old.example');
+    dan.removeAttribute('email');
+    dan.removeAttribute('class');
+    window.dispatchEvent(new Event('wxt:locationchange'));
+    await settle();
+    expect(chip('ada@northwind.example').nextElementSibling).toBe(adaBadge);
+    expect(chip('cleo@harbor.example').nextElementSibling?.localName).toBe('leadpact-badge');
+    expect(dan.nextElementSibling).toBeNull();
+    expect(badges()).toHaveLength(2);
+    expect(fake.asked).toEqual(['email:ada@northwind.example', 'email:bram@lumen.example', 'email:dan@old.example', 'email:cleo@harbor.example']);
+    expect(body.querySelectorAll('leadpact-badge')).toHaveLength(2);
+  });
+
+  test('people the new view inserts after a navigation are badged through the observer', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    setUrl(`${INBOX}/FMfcgzQXJWDsKmBb`);
+    window.dispatchEvent(new Event('wxt:locationchange'));
+    document.body.replaceChildren(); // the old view goes
+    await settle();
+    expect(badges()).toHaveLength(0);
+    const message = document.createElement('div');
+    message.setAttribute('role', 'main');
+    message.innerHTML = '<h2>Quarterly numbers</h2><span class="gD" email="cleo@harbor.example" name="Cleo Marsh">Cleo Marsh</span>';
+    document.body.append(message);
+    await settle();
+    expect(badges()).toHaveLength(1);
+    expect(chip('cleo@harbor.example').nextElementSibling?.localName).toBe('leadpact-badge');
+  });
+
+  test('the context ending removes every badge and stops watching', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    ctx.abort();
+    expect(badges()).toHaveLength(0);
+    expect(running.active).toBe(false);
+    body.append(row('bram@lumen.example', 'Bram Okafor'));
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(fake.batches).toHaveLength(1);
+  });
+
+  test('switching the site off removes the badges; switching it on draws them again', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    let listener: (enabled: boolean) => void = () => undefined;
+    const siteSwitch: SiteSwitch = { get: async () => true, watch: (cb) => ((listener = cb), () => undefined) };
+    const running = runSite(ctx, gmail, { ...fake.deps, siteSwitch });
+    await settle();
+    expect(badges()).toHaveLength(1);
+    listener(false);
+    expect(badges()).toHaveLength(0);
+    expect(running.active).toBe(false);
+    listener(true);
+    await settle();
+    expect(badges()).toHaveLength(1);
+  });
+
+  test('a site switched off in settings draws nothing', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const siteSwitch: SiteSwitch = { get: async () => false, watch: () => () => undefined };
+    runSite(ctx, gmail, { ...fake.deps, siteSwitch });
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(fake.batches).toHaveLength(0);
+  });
+});
+
+describe('runner: the page is read only where it changed', () => {
+  test('after the first scan, insertions are read inside the inserted subtree only, never the whole document', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const findPeople = vi.fn(gmail.findPeople);
+    runSite(ctx, { ...gmail, findPeople }, fake.deps);
+    await settle();
+    const all = vi.spyOn(document, 'querySelectorAll');
+    const one = vi.spyOn(document, 'querySelector');
+    findPeople.mockClear();
+    const added = row('bram@lumen.example', 'Bram Okafor');
+    body.append(added);
+    await settle();
+    expect(findPeople.mock.calls.map(([root]) => root)).toEqual([added]);
+    expect(all).not.toHaveBeenCalled();
+    expect(one).not.toHaveBeenCalled();
+    all.mockRestore();
+    one.mockRestore();
+  });
+});
+
+describe('runner: quiet failure', () => {
+  test('a site module that throws leaves the page alone and counts a private miss', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const broken: Site = {
+      ...gmail,
+      findPeople: () => {
+        throw new TypeError("Cannot read properties of null (reading 'getAttribute')");
+      },
+    };
+    const running = runSite(ctx, broken, fake.deps);
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+    expect(running.misses.get('runner:find-people')).toBeGreaterThan(0);
+    expect(fake.missReports).toEqual([{ site: 'gmail', selector: 'runner:find-people' }]);
+  });
+
+  test('markup that no longer matches gives no badge, no lookup and no error', async () => {
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<td><span class="yP">Ada Quinto</span></td>'; // a chip class without any address
+    inbox([tr]);
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(fake.batches).toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+    expect(running.misses.get('gmail.person.chip-class')).toBe(1);
+  });
+
+  test('a failed lookup draws nothing, throws nothing, and waits before asking again', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    fake.fail = true;
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+    expect(running.misses.get('runner:lookup-failed')).toBe(1);
+    fake.fail = false;
+    body.append(row('bram@lumen.example', 'Bram Okafor'));
+    await settle();
+    expect(fake.batches).toHaveLength(1); // backing off
+    fake.now += 31_000;
+    body.append(row('cleo@harbor.example', 'Cleo Marsh'));
+    await settle();
+    expect(fake.batches).toHaveLength(2);
+    expect(badges()).toHaveLength(2);
+  });
+
+  test('a result missing from the answer leaves that person without a badge and is counted', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const running = runSite(ctx, gmail, { ...fake.deps, lookup: async () => [] });
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(running.misses.get('runner:lookup-no-result')).toBe(1);
+  });
+});
+
+describe('runner: what the page can see', () => {
+  test('the page sees a bare <leadpact-badge> with no attributes, a closed shadow root, and no lead data', async () => {
+    fake.leads.set('email:ada@northwind.example', leadView());
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const host = badges()[0]!;
+    expect(host.attributes).toHaveLength(0);
+    expect(host.shadowRoot).toBeNull();
+    expect(host.childNodes).toHaveLength(0);
+    const html = document.documentElement.outerHTML;
+    for (const secret of ['lead-7f3a', '72', 'MQL', 'Marketing leader', '2026.11.3', 'first touch']) expect(html).not.toContain(secret);
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const attr of Array.from(el.attributes)) expect(attr.name.startsWith('data-leadpact')).toBe(false);
+    }
+  });
+});
+
+describe('runner: the clock', () => {
+  test('asks again for a result older than the refresh age while its badge is on screen', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      fake.leads.set('email:ada@northwind.example', leadView());
+      inbox([row('ada@northwind.example', 'Ada Quinto')]);
+      runSite(ctx, gmail, fake.deps);
+      await settle();
+      fake.leads.set('email:ada@northwind.example', leadView({ total: 81, stage: { id: 'sal', label: 'SAL' }, sla: [] }));
+      fake.now += REFRESH_AFTER_MS;
+      vi.advanceTimersByTime(60_000);
+      await settle();
+      expect(fake.batches).toHaveLength(2);
+      expect(badges()).toHaveLength(1);
+      expect(nameOf(badges()[0]!)).toBe('Lead score 81, grade B, SAL');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
