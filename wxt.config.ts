@@ -1,5 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { embeddedRulesPlugin, sampleLeadsAsset } from './scripts/lib/embedded-rules-plugin';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 // The extension lives in extension/ (DESIGN 2); the engine under extension/engine is shared with the CLI.
 export default defineConfig({
@@ -8,8 +12,14 @@ export default defineConfig({
   outDir: '.output',
   imports: false,
   vite: () => ({
-    plugins: [preact()],
+    // The embedded default: the rules bundle from rules/ (virtual module) and the sample leads.
+    plugins: [preact(), embeddedRulesPlugin({ repoRoot })],
   }),
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(sampleLeadsAsset(repoRoot));
+    },
+  },
   manifest: {
     name: 'Leadpact',
     description: 'Lead score, grade, persona, stage and SLA clock where reps work.',

@@ -6,7 +6,9 @@
 // single transaction, so readers see either the old lead set or the new one, never half of each,
 // and an import that fails or is interrupted leaves the live store untouched.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Outcome } from '../engine/index';
 import type { Lead } from '../engine/generated/rules';
+import type { LeadView } from '../lib/protocol';
 import type { LeadKeys } from './keys';
 
 export const leadStoreNames = ['leads-a', 'leads-b'] as const;
@@ -36,6 +38,21 @@ export interface FeedbackRecord {
   shown: { score: number; grade: string | null; stage: string | null; stageEnteredAt: string | null; persona: string | null };
   /** The stage recorded on the lead by this decision (accept), or null. */
   stageRecorded: string | null;
+}
+
+/**
+ * A cached outcome, persisted so a worker that MV3 stopped while idle answers its first lookups
+ * without scoring again. It is stale when the lead changed (`rev`), the rules changed
+ * (`rulesHash`) or the clock passed `validUntil` (the next minute: SLA clocks count minutes).
+ */
+export interface PersistedOutcome {
+  id: string;
+  rev: number;
+  rulesHash: string;
+  validUntil: number;
+  outcome: Outcome;
+  /** The view without the rep's decision, which is read fresh with every lookup. */
+  view: Omit<LeadView, 'decision'>;
 }
 
 export interface ImportSummary {
@@ -76,6 +93,7 @@ export interface LeadpactDb extends DBSchema {
   'leads-b': { key: string; value: StoredLead; indexes: LeadIndexes };
   feedback: { key: number; value: FeedbackRecord; indexes: { leadId: string } };
   meta: { key: MetaKey; value: MetaValues[MetaKey] };
+  outcomes: { key: string; value: PersistedOutcome };
 }
 
 type LeadIndexes = {
@@ -89,7 +107,7 @@ type LeadIndexes = {
 export type Database = IDBPDatabase<LeadpactDb>;
 
 export const databaseName = 'leadpact';
-const databaseVersion = 1;
+const databaseVersion = 2;
 
 export async function openDatabase(name = databaseName): Promise<Database> {
   const db = await openDB<LeadpactDb>(name, databaseVersion, {
@@ -106,6 +124,10 @@ export async function openDatabase(name = databaseName): Promise<Database> {
         const feedback = database.createObjectStore('feedback', { keyPath: 'seq', autoIncrement: true });
         feedback.createIndex('leadId', 'leadId');
         database.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        // Version 2: the outcome cache moved out of the worker's memory (workers stop when idle).
+        database.createObjectStore('outcomes', { keyPath: 'id' });
       }
     },
     blocking() {

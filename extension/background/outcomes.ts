@@ -1,9 +1,10 @@
 // A stored lead and the active rules become the LeadView the badge and the card draw. Outcomes
 // are cached by lead id, lead revision and rules hash until the next minute boundary, when SLA
-// clocks move on. The cache is only a cache: a stopped worker rebuilds it from the store.
+// clocks move on. Two levels: this worker's memory, and the `outcomes` store in IndexedDB, so a
+// worker that MV3 stopped while idle finds what it computed before (db.ts PersistedOutcome).
 import { evaluate, type Outcome } from '../engine/index';
 import type { LeadView } from '../lib/protocol';
-import type { FeedbackRecord, StoredLead } from './db';
+import type { FeedbackRecord, PersistedOutcome, StoredLead } from './db';
 import { ruleKey, stageLabel } from './labels';
 import type { ActiveRules } from './rules';
 
@@ -31,7 +32,7 @@ export class OutcomeCache {
   outcomeOf(stored: StoredLead, rules: ActiveRules, now: number): CachedOutcome {
     const key = `${stored.id}\u0000${stored.rev}\u0000${rules.hash}`;
     const hit = this.entries.get(key);
-    if (hit && now < hit.validUntil) return hit;
+    if (hit && inMinute(hit.validUntil, now)) return hit;
     const outcome = evaluate(rules.compiled, stored.lead, now);
     const entry = { outcome, view: toView(stored, outcome, rules), validUntil: nextMinute(now) };
     if (hit) this.entries.delete(key);
@@ -40,8 +41,33 @@ export class OutcomeCache {
     return entry;
   }
 
+  /**
+   * Like outcomeOf, but also accepts the persisted entry read with the lead: a fresh persisted
+   * entry is used as is; `computed` tells the caller to persist the new one.
+   */
+  resolve(stored: StoredLead, persisted: PersistedOutcome | undefined, rules: ActiveRules, now: number): { entry: CachedOutcome; computed?: PersistedOutcome } {
+    const key = `${stored.id}\u0000${stored.rev}\u0000${rules.hash}`;
+    const hit = this.entries.get(key);
+    if (hit && inMinute(hit.validUntil, now)) return { entry: hit };
+    if (persisted && isFresh(persisted, stored, rules, now)) {
+      const entry = { outcome: persisted.outcome, view: persisted.view, validUntil: persisted.validUntil };
+      this.remember(key, entry, hit !== undefined);
+      return { entry };
+    }
+    const outcome = evaluate(rules.compiled, stored.lead, now);
+    const entry = { outcome, view: toView(stored, outcome, rules), validUntil: nextMinute(now) };
+    this.remember(key, entry, hit !== undefined);
+    return { entry, computed: { id: stored.id, rev: stored.rev, rulesHash: rules.hash, validUntil: entry.validUntil, outcome, view: entry.view } };
+  }
+
   clear(): void {
     this.entries.clear();
+  }
+
+  private remember(key: string, entry: CachedOutcome & { validUntil: number }, replacing: boolean): void {
+    if (replacing) this.entries.delete(key);
+    else if (this.entries.size >= this.maxEntries) this.evictOldest();
+    this.entries.set(key, entry);
   }
 
   private evictOldest(): void {
@@ -52,6 +78,16 @@ export class OutcomeCache {
       this.entries.delete(key);
     }
   }
+}
+
+/** A persisted outcome still holds for this lead revision, these rules and this minute. */
+export function isFresh(persisted: PersistedOutcome, stored: StoredLead, rules: ActiveRules, now: number): boolean {
+  return persisted.rev === stored.rev && persisted.rulesHash === rules.hash && inMinute(persisted.validUntil, now);
+}
+
+/** `now` is in the minute that ends at `validUntil` (a clock set back does not reuse a later minute). */
+function inMinute(validUntil: number, now: number): boolean {
+  return now < validUntil && now >= validUntil - MINUTE_MS;
 }
 
 export function nextMinute(now: number): number {

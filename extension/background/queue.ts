@@ -15,11 +15,17 @@ export interface SlaQueue {
   total: number;
 }
 
-export async function slaQueue(deps: { store: LeadStore; rules: ActiveRules; cache: OutcomeCache; now: number; owner?: string; limit?: number }): Promise<SlaQueue> {
+/** `owners`: the rep's leads under any of these owner spellings; none (or empty): every lead. */
+export async function slaQueue(deps: { store: LeadStore; rules: ActiveRules; cache: OutcomeCache; now: number; owners?: readonly string[]; limit?: number }): Promise<SlaQueue> {
   const { store, rules, cache, now } = deps;
   const items: QueueItem[] = [];
-  for await (const page of store.leads(deps.owner ? { owner: deps.owner } : {})) {
+  const owners = [...new Set(deps.owners ?? [])];
+  const seen = new Set<string>();
+  const pages = owners.length === 0 ? [store.leads()] : owners.map((owner) => store.leads({ owner }));
+  for (const source of pages) for await (const page of source) {
     for (const stored of page) {
+      if (seen.has(stored.id)) continue;
+      seen.add(stored.id);
       const { outcome } = cache.outcomeOf(stored, rules, now);
       for (const sla of outcome.sla) {
         if (!runningStates.has(sla.state) || sla.remainingMinutes === undefined) continue;
@@ -40,15 +46,18 @@ export async function slaQueue(deps: { store: LeadStore; rules: ActiveRules; cac
   return { items: items.slice(0, deps.limit ?? 100), total: items.length };
 }
 
+const stateRank: Readonly<Record<QueueItem['state'], number>> = { breached: 0, warning: 1, ok: 2 };
+
 /**
- * Breached clocks first, the latest first; then the others by least time left. Remaining minutes
- * are negative once breached, so both orders are "fewest remaining minutes first"; ties go to the
- * earlier deadline, then the name, so the order is stable between refreshes.
+ * Breached clocks first, then warnings, then the others; within each, fewest remaining minutes
+ * first (negative once breached, so the longest overdue leads). The state goes first because
+ * commitments differ in their warning thresholds: a warning with 90 minutes left is more urgent
+ * than an ok with 60 left on a commitment that warns at 30. Ties go to the earlier deadline, then
+ * the name, so the order is stable between refreshes.
  */
 export function byUrgency(a: QueueItem, b: QueueItem): number {
-  const breached = Number(b.state === 'breached') - Number(a.state === 'breached');
   return (
-    breached ||
+    stateRank[a.state] - stateRank[b.state] ||
     a.remainingMinutes - b.remainingMinutes ||
     Date.parse(a.dueAt) - Date.parse(b.dueAt) ||
     (a.name ?? '').localeCompare(b.name ?? '') ||

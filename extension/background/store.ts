@@ -13,6 +13,7 @@ import {
   type LeadpactDb,
   type MetaKey,
   type MetaValues,
+  type PersistedOutcome,
   type StoredLead,
 } from './db';
 import { emailDomain, leadKeys, nameCompanyKey, normaliseEmail, normaliseLinkedinSlug, normaliseOwner } from './keys';
@@ -33,6 +34,8 @@ export interface Match {
   decision?: FeedbackRecord;
   /** For someone not found: a known lead at the company of their email domain (for the estimate). */
   colleague?: StoredLead;
+  /** The persisted outcome of the lead found, read in the same transaction (may be stale). */
+  persisted?: PersistedOutcome;
 }
 
 export interface WriteProgress {
@@ -59,7 +62,7 @@ export class ImportConflictError extends Error {
   }
 }
 
-const allStores = [...leadStoreNames, 'feedback', 'meta'] as const;
+const allStores = [...leadStoreNames, 'feedback', 'meta', 'outcomes'] as const;
 type StoreName = (typeof allStores)[number];
 type AnyTx = IDBPTransaction<LeadpactDb, StoreName[], 'readonly' | 'readwrite'>;
 
@@ -117,11 +120,15 @@ export class LeadStore {
     });
     const found = await Promise.all(lookups);
     const feedback = tx.objectStore('feedback').index('leadId');
+    const outcomes = tx.objectStore('outcomes');
     const extras = people.map(async (person, i): Promise<Match> => {
       const stored = found[i];
       if (stored) {
-        const cursor = await feedback.openCursor(stored.id, 'prev');
-        return cursor ? { stored, decision: cursor.value } : { stored };
+        const [cursor, persisted] = await Promise.all([feedback.openCursor(stored.id, 'prev'), outcomes.get(stored.id)]);
+        const match: Match = { stored };
+        if (cursor) match.decision = cursor.value;
+        if (persisted) match.persisted = persisted;
+        return match;
       }
       const domain = emailDomain(normaliseEmail(person.email));
       const colleague = domain ? await leads.index('domain').get(domain) : undefined;
@@ -191,6 +198,19 @@ export class LeadStore {
     await tx.done;
   }
 
+  /** Writes freshly computed outcomes to the persisted cache in one transaction. */
+  async persistOutcomes(entries: readonly PersistedOutcome[]): Promise<void> {
+    if (entries.length === 0) return;
+    const tx = this.db.transaction('outcomes', 'readwrite', { durability: 'relaxed' });
+    for (const entry of entries) void tx.store.put(entry);
+    await tx.done;
+  }
+
+  /** Drops every persisted outcome (the rules changed: none of them can be used again). */
+  async clearOutcomes(): Promise<void> {
+    await this.db.clear('outcomes');
+  }
+
   async recordMiss(site: string, selector: string, at: string): Promise<void> {
     const tx = this.db.transaction('meta', 'readwrite');
     const misses = ((await tx.store.get('misses')) as MetaValues['misses'] | undefined) ?? {};
@@ -240,6 +260,7 @@ export class LeadStore {
     await Promise.all([
       ...leadStoreNames.map((name) => tx.objectStore(name).clear()),
       tx.objectStore('feedback').clear(),
+      tx.objectStore('outcomes').clear(),
       tx.objectStore('meta').put(0, 'leadCount'),
       tx.objectStore('meta').put(null, 'lastImport'),
       tx.objectStore('meta').put(true, 'seeded'),
@@ -321,6 +342,8 @@ export class LeadStore {
     await this.swap(live, staging, startSeq, options.stageOrder, summary);
     // The old set is no longer read by anyone; free its space now rather than at the next import.
     await this.db.clear(live);
+    // After a replace every lead has a new revision, so every cached outcome is stale: drop them.
+    if (!plan.keepLive) await this.db.clear('outcomes');
     return summary;
   }
 

@@ -90,6 +90,15 @@ export const Status = z.strictObject({
   lastSync: z.string().nullable(),
   queue: z.array(QueueItem),
   rejectReasons: z.array(RejectReason),
+  /** Running clocks in all (the queue holds the most urgent of them). */
+  queueTotal: z.number().optional(),
+  /** Whose queue: the rep name from the options, or null for every lead. */
+  queueOwner: z.string().nullable().optional(),
+  /** What the last import brought (lastImport is its time). */
+  lastImportInfo: z
+    .strictObject({ source: z.enum(['samples', 'file']), name: z.string(), count: z.number(), mode: z.enum(['replace', 'merge', 'events']) })
+    .nullable()
+    .optional(),
 });
 export type Status = z.infer<typeof Status>;
 

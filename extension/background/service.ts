@@ -1,0 +1,167 @@
+// The service worker's work, without the browser wiring (worker.ts does that): one handler per
+// message kind, the embedded-default seeding, and the bookkeeping that makes cached outcomes
+// stale when the rules change. Everything it needs to survive a stopped worker is in IndexedDB
+// or storage.local; what it keeps in memory (compiled rules, the outcome cache) is a cache.
+import type { PersonQuery, Response } from '../lib/protocol';
+import { defaultSettings, repNameOrMe, type Settings } from '../lib/settings';
+import type { PersistedOutcome } from './db';
+import { decide } from './decide';
+import { estimatePerson } from './estimate';
+import type { Handlers } from './handlers';
+import { normaliseOwner } from './keys';
+import { leadView, OutcomeCache } from './outcomes';
+import { slaQueue } from './queue';
+import type { ActiveRules, RulesProvider } from './rules';
+import { seedSampleLeads, type SeedResult } from './samples';
+import type { LeadStore } from './store';
+
+export interface BackgroundDeps {
+  store: LeadStore;
+  rules: RulesProvider;
+  now?: () => number;
+  settings?: () => Promise<Settings>;
+  /** The text of the shipped sample leads (JSON Lines). */
+  loadSamples?: () => Promise<string>;
+  log?: (message: string) => void;
+  /** How many queue items the popup gets. */
+  queueLimit?: number;
+}
+
+export interface Background {
+  handlers: Handlers;
+  /** Imports the sample leads into an empty, never-seeded store (install, or a worker start after an interrupted install). */
+  seed(): Promise<SeedResult | undefined>;
+  /** The rules in use now, after noting a change of rules (which drops every cached outcome). */
+  activeRules(): Promise<ActiveRules>;
+  readonly cache: OutcomeCache;
+}
+
+export function createBackground(deps: BackgroundDeps): Background {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+  const settings = deps.settings ?? (async () => defaultSettings);
+  const log = deps.log ?? ((message: string) => console.info(`[leadpact] ${message}`));
+  const cache = new OutcomeCache();
+  let noted: string | undefined;
+  let seeding: Promise<SeedResult | undefined> | undefined;
+
+  async function activeRules(): Promise<ActiveRules> {
+    const rules = await deps.rules.active();
+    const key = `${rules.source}:${rules.hash}`;
+    if (noted !== key) {
+      // The last rules this store scored with are persisted: a worker that starts with other rules
+      // (an update, a remote bundle) drops the outcomes the old ones produced.
+      const previous = await store.meta('rules');
+      if (previous?.hash !== rules.hash || previous.source !== rules.source) {
+        await store.clearOutcomes();
+        cache.clear();
+        await store.setMeta('rules', { version: rules.version, hash: rules.hash, source: rules.source, at: new Date(now()).toISOString() });
+      }
+      noted = key;
+    }
+    return rules;
+  }
+
+  function seed(): Promise<SeedResult | undefined> {
+    if (!deps.loadSamples) return Promise.resolve(undefined);
+    const loadSamples = deps.loadSamples;
+    seeding ??= (async () => {
+      try {
+        const rules = deps.rules.embedded();
+        const result = await seedSampleLeads(store, loadSamples, rules.labels.stageOrder, () => new Date(now()));
+        if (result.seeded) {
+          cache.clear();
+          log(`imported ${result.count} sample leads${result.problems.length ? ` (${result.problems.length} lines skipped: ${result.problems[0]})` : ''}`);
+        }
+        return result;
+      } catch (error) {
+        log(`could not import the sample leads: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      } finally {
+        seeding = undefined;
+      }
+    })();
+    return seeding;
+  }
+
+  const handlers: Handlers = {
+    async lookup({ people }) {
+      const rules = await activeRules();
+      const at = now();
+      const matches = await store.findPeople(people);
+      const computed = new Map<string, PersistedOutcome>();
+      const results: Response<'lookup'>['results'] = people.map((person: PersonQuery) => {
+        const match = matches.get(person.key) ?? {};
+        if (match.stored) {
+          const { entry, computed: fresh } = cache.resolve(match.stored, match.persisted, rules, at);
+          if (fresh) computed.set(fresh.id, fresh);
+          return { key: person.key, found: true as const, lead: leadView(entry, match.decision, rules) };
+        }
+        return { key: person.key, found: false as const, estimate: estimatePerson(person, rules, at, match.colleague) };
+      });
+      // Awaited so a worker stopped right after answering has still written its cache.
+      await store.persistOutcomes([...computed.values()]).catch((error: unknown) => log(`could not persist outcomes: ${String(error)}`));
+      return { results };
+    },
+
+    async decide(request) {
+      const rules = await activeRules();
+      const who = repNameOrMe(await settings());
+      return decide(request, { store, rules, who, now: now() });
+    },
+
+    async miss({ site, selector }) {
+      await store.recordMiss(site, selector, new Date(now()).toISOString());
+      return { ok: true };
+    },
+
+    async status() {
+      const rules = await activeRules();
+      const { repName } = await settings();
+      const owners = ownerSpellings(repName);
+      const [leadCount, lastImport, queue] = await Promise.all([
+        store.leadCount(),
+        store.meta('lastImport'),
+        slaQueue({ store, rules, cache, now: now(), owners, limit: deps.queueLimit ?? 50 }),
+      ]);
+      return {
+        rulesVersion: rules.version,
+        rulesSource: rules.source,
+        rulesNote: rules.note,
+        leadCount,
+        lastImport: lastImport?.at ?? null,
+        // Remote sync is a later issue; nothing has synced yet.
+        lastSync: null,
+        queue: queue.items,
+        rejectReasons: rules.labels.rejectReasons.map((reason) => ({ ...reason })),
+        queueTotal: queue.total,
+        queueOwner: owners.length > 0 ? repName.trim() : null,
+        lastImportInfo: lastImport ? { source: lastImport.source, name: lastImport.name, count: lastImport.count, mode: lastImport.mode } : null,
+      };
+    },
+
+    async leadsChanged() {
+      // Persisted outcomes are keyed by lead revision, so they go stale by themselves; the memory
+      // level is dropped to free it (an import usually replaces most leads).
+      cache.clear();
+      return { ok: true };
+    },
+  };
+
+  return { handlers, seed, activeRules, cache };
+}
+
+/**
+ * The owner values "my" leads may carry for a rep name: as typed ("carmen.ruiz@acme.io"), and as
+ * a CRM login ("Carmen Ruiz" -> "carmen-ruiz"). No rep name: every lead's clocks.
+ */
+export function ownerSpellings(repName: string): string[] {
+  const typed = normaliseOwner(repName);
+  if (!typed) return [];
+  const login = typed
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}@._-]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return [...new Set([typed, login].filter(Boolean))];
+}

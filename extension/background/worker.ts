@@ -1,0 +1,100 @@
+// Wires the background to the browser: the message router (sender checks, zod parsing), the
+// install hook that seeds the sample leads, and the lead store. Listeners are registered
+// synchronously when the worker starts (MV3 only delivers events to listeners added in the first
+// turn); the database opens lazily, on the first event that needs it.
+import { browser } from 'wxt/browser';
+import type { Bundle } from '../engine/generated/rules';
+import { onMessage, type Route } from '../lib/messaging';
+import { getSettings } from '../lib/settings';
+import { createRouter } from './handlers';
+import { createRulesProvider, type RulesProvider } from './rules';
+import { sampleLeadsPath } from './samples';
+import { createBackground, type Background } from './service';
+import { siteOfOrigin } from './sites';
+import { LeadStore } from './store';
+
+export interface WorkerOptions {
+  embeddedBundle: Bundle;
+  /** The IndexedDB database name (tests use a fresh one each). */
+  databaseName?: string;
+  rules?: RulesProvider;
+  now?: () => number;
+  loadSamples?: () => Promise<string>;
+  log?: (message: string) => void;
+}
+
+export interface Worker {
+  route: Route;
+  /** Resolves once the store is open and any pending seeding finished (tests and shutdown). */
+  ready(): Promise<Background>;
+  stop(): Promise<void>;
+}
+
+export function startWorker(options: WorkerOptions): Worker {
+  const rules = options.rules ?? createRulesProvider(options.embeddedBundle);
+  let opened: Promise<{ store: LeadStore; background: Background }> | undefined;
+  const open = () =>
+    (opened ??= LeadStore.open(options.databaseName).then((store) => ({
+      store,
+      background: createBackground({
+        store,
+        rules,
+        now: options.now ?? Date.now,
+        settings: getSettings,
+        loadSamples: options.loadSamples ?? fetchSampleLeads,
+        ...(options.log ? { log: options.log } : {}),
+      }),
+    })));
+
+  // The background's handlers, opened on first use; the router checks the sender and parses the
+  // payload before any of them runs.
+  const lazyHandlers = new Proxy({} as Background['handlers'], {
+    get: (_target, kind: keyof Background['handlers']) => async (request: never, context: never) => {
+      const { background } = await open();
+      // A lookup racing the first seeding waits for it, so the first badges are not all "unknown".
+      await background.seed();
+      return background.handlers[kind](request, context);
+    },
+  });
+  const extensionUrl = new URL(extensionFileUrl('/'));
+  const route = createRouter(lazyHandlers, {
+    extensionId: browser.runtime.id,
+    extensionOrigin: `${extensionUrl.protocol}//${extensionUrl.host}`,
+    siteOfOrigin,
+    isSiteEnabled: async (site) => (await getSettings()).sites[site],
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const stopMessages = onMessage(route);
+
+  const onInstalled = () => {
+    void open().then(({ background }) => background.seed());
+  };
+  browser.runtime.onInstalled.addListener(onInstalled);
+  // Also on every start: an install whose seeding was cut short (the worker stopped) finishes now.
+  void open().then(({ background }) => background.seed());
+
+  return {
+    route,
+    async ready() {
+      const { background } = await open();
+      await background.seed();
+      return background;
+    },
+    async stop() {
+      stopMessages();
+      browser.runtime.onInstalled.removeListener(onInstalled);
+      if (opened) (await opened).store.close();
+    },
+  };
+}
+
+async function fetchSampleLeads(): Promise<string> {
+  const response = await fetch(extensionFileUrl(sampleLeadsPath));
+  if (!response.ok) throw new Error(`${sampleLeadsPath}: HTTP ${response.status}`);
+  return response.text();
+}
+
+/** runtime.getURL, untyped: WXT types its argument from files it generates into .wxt/, which the build adds to. */
+function extensionFileUrl(path: string): string {
+  return (browser.runtime as unknown as { getURL(path: string): string }).getURL(path);
+}
