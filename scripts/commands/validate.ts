@@ -114,12 +114,14 @@ export function summaryLine(summary: RulesSummary, warnings: number): string {
   return `rules ok: ${summary.name} ${summary.version}, ${counts.join(', ')}`;
 }
 
-/** "2 errors and 1 warning in 2 files". */
+/** "2 errors and 1 warning in 2 files"; "more than 20 errors..." when a file's list was cut off. */
 export function failureLine(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
+  const cut = diagnostics.some((d) => d.code === 'too-many-problems');
+  const shown = diagnostics.filter((d) => d.code !== 'too-many-problems');
+  const errors = shown.filter((d) => d.severity === 'error').length;
+  const warnings = shown.length - errors;
   const files = new Set(diagnostics.map((d) => d.file)).size;
-  return `${plural(errors, 'error')}${warnings ? ` and ${plural(warnings, 'warning')}` : ''} in ${plural(files, 'file')}`;
+  return `${cut ? 'more than ' : ''}${plural(errors, 'error')}${warnings ? ` and ${plural(warnings, 'warning')}` : ''} in ${plural(files, 'file')}`;
 }
 
 /**

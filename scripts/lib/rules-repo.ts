@@ -79,7 +79,26 @@ export async function loadRules(source: RulesSource, opts: LoadOptions = {}): Pr
     diagnostics.push(...runSemanticChecks(rulesFiles));
   }
   const bundle = hasErrors(diagnostics) ? null : buildBundle(rulesFiles, opts.commit ?? null);
-  return { files: loaded, diagnostics: sortDiagnostics(diagnostics), bundle, semanticChecksRan };
+  return { files: loaded, diagnostics: capPerFile(sortDiagnostics(diagnostics)), bundle, semanticChecksRan };
+}
+
+/**
+ * At most MAX_DIAGNOSTICS_PER_FILE findings per file, then one line saying so: a generated file
+ * with 2,000 copies of one mistake should not bury the rest of the output.
+ */
+function capPerFile(sorted: Diagnostic[]): Diagnostic[] {
+  const counts = new Map<string, number>();
+  const kept: Diagnostic[] = [];
+  for (const d of sorted) {
+    const count = (counts.get(d.file) ?? 0) + 1;
+    counts.set(d.file, count);
+    if (count <= MAX_DIAGNOSTICS_PER_FILE) kept.push(d);
+    else if (count === MAX_DIAGNOSTICS_PER_FILE + 1) {
+      // The YAML reader and the schema stage end their own lists with this line already.
+      kept.push(d.code === 'too-many-problems' ? d : at(d.file, d.line, d.col, 'too-many-problems', `too many problems in this file; only the first ${MAX_DIAGNOSTICS_PER_FILE} are shown`));
+    }
+  }
+  return kept;
 }
 
 async function loadFile(source: RulesSource, path: string, kind: RulesKind, problems: Diagnostic[]): Promise<LoadedFile> {

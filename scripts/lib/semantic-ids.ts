@@ -1,7 +1,7 @@
 /**
  * Duplicate ids. Models, rules, personas, stages, commitments and goals share one namespace (an id
  * names one thing in diffs, reports and the extension's explanations); reject reasons and mapping
- * presets each have their own. The second use is reported, naming where the first is.
+ * presets each have their own. Every use of a duplicated id is reported, naming another.
  */
 import type { DataPath } from './schema-validator';
 import type { Declared, RulesFile, SemanticContext } from './semantic-context';
@@ -13,15 +13,22 @@ interface IdUse extends Declared {
 }
 
 export function checkDuplicateIds(ctx: SemanticContext): void {
-  const seen = new Map<string, IdUse>();
+  const groups = new Map<string, IdUse[]>();
   for (const use of idUses(ctx)) {
     const key = `${use.namespace}\u0000${use.id}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, use);
-      continue;
-    }
-    ctx.report(use.file, use.path, 'duplicate-id', `duplicate id ${use.id}: already the id of the ${first.what} at ${ctx.where(first)}`);
+    const group = groups.get(key);
+    if (group) group.push(use);
+    else groups.set(key, [use]);
+  }
+  // Every use is reported, so a pull request adding a clashing id gets the error on its own file
+  // as well as on the file that had the id first.
+  for (const uses of groups.values()) {
+    if (uses.length < 2) continue;
+    uses.forEach((use, index) => {
+      const other = uses[index === 0 ? 1 : 0]!;
+      const more = uses.length > 2 ? ` (and ${uses.length - 2} more)` : '';
+      ctx.report(use.file, use.path, 'duplicate-id', `duplicate id ${use.id}: also the id of the ${other.what} at ${ctx.where(other)}${more}`);
+    });
   }
 }
 
