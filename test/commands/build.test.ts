@@ -58,7 +58,7 @@ describe('leadpact build', () => {
     expect(outcome).toMatchObject({ score: { fit: 80 }, grade: 'A', persona: 'economic-buyer' });
   });
 
-  it('gives the same bytes for the same rules, whatever the key order or formatting of the YAML', async () => {
+  it('gives the same bytes for the same rules, whatever the key order, formatting or line ends of the YAML', async () => {
     const first = path.join(dir, 'first.json');
     expect(await build([dir, '--out', first])).toBe(0);
     const again = path.join(dir, 'again.json');
@@ -87,6 +87,14 @@ describe('leadpact build', () => {
     const reordered = path.join(dir, 'reordered.json');
     expect(await build([dir, '--out', reordered])).toBe(0);
     expect(await readFile(reordered, 'utf8')).toBe(await readFile(first, 'utf8'));
+    // A Windows checkout (CRLF line ends) gives the same bytes too.
+    for (const file of ['rules/fields.yaml', 'rules/lifecycle.yaml', 'rules/scoring/fit.yaml', 'rules/sla.yaml']) {
+      const full = path.join(dir, file);
+      await writeFile(full, (await readFile(full, 'utf8')).replace(/\n/g, '\r\n'));
+    }
+    const crlf = path.join(dir, 'crlf.json');
+    expect(await build([dir, '--out', crlf])).toBe(0);
+    expect(await readFile(crlf, 'utf8')).toBe(await readFile(first, 'utf8'));
     // No timestamps or absolute paths in the bundle.
     const text = await readFile(first, 'utf8');
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);

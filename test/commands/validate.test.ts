@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import validate, { displayFrom, locateRules } from '../../scripts/commands/validate';
+import validate, { displayFrom, locateRules, validateSource } from '../../scripts/commands/validate';
+import { dirSource } from '../../scripts/lib/rules-source';
 import { CliError } from '../../scripts/lib/command';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -115,6 +116,22 @@ describe('leadpact validate', () => {
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+
+  it('reports a file that cannot be read as a located error', async () => {
+    const base = dirSource(dir);
+    const failing = {
+      ...base,
+      read: async (file: string) => {
+        if (file === 'rules/personas.yaml') throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+        return base.read(file);
+      },
+    };
+    const validation = await validateSource(failing);
+    expect(validation.diagnostics).toEqual([
+      { file: 'rules/personas.yaml', line: 1, col: 1, severity: 'error', code: 'unreadable-file', message: 'cannot read the file (EACCES)' },
+    ]);
+    expect(validation.bundle).toBeNull();
   });
 
   it('refuses bad usage with exit code 2: unknown format, missing directory, a file, two directories', async () => {
