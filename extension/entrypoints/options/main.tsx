@@ -1,0 +1,39 @@
+// The options page: wires OptionsApp to the lead store (the same IndexedDB database as the
+// service worker: one extension origin), the active rules and the background's messages.
+import embeddedBundle from 'virtual:leadpact/embedded-rules';
+import { render } from 'preact';
+import { collect, exportFeedback, exportLeads } from '../../background/export';
+import { createRulesProvider } from '../../background/rules';
+import { LeadStore } from '../../background/store';
+import { sendMessage } from '../../lib/messaging';
+import { getSettings, saveSettings } from '../../lib/settings';
+import { OptionsApp, type OptionsDeps } from './OptionsApp';
+import './style.css';
+
+let store: Promise<LeadStore> | undefined;
+const openStore = () => (store ??= LeadStore.open());
+
+const deps: OptionsDeps = {
+  openStore,
+  rules: async () => (await createRulesProvider(embeddedBundle).active()).bundle,
+  leadsChanged: async () => {
+    await sendMessage('leadsChanged', {});
+  },
+  getSettings,
+  saveSettings,
+  exportData: async (what) => {
+    const parts = await collect(what === 'leads' ? exportLeads(await openStore()) : exportFeedback(await openStore()));
+    download(`leadpact-${what}-${new Date().toISOString().slice(0, 10)}.jsonl`, parts);
+  },
+};
+
+function download(name: string, parts: string[]): void {
+  const url = URL.createObjectURL(new Blob(parts, { type: 'application/x-ndjson' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+render(<OptionsApp deps={deps} />, document.getElementById('app')!);

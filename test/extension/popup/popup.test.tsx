@@ -1,0 +1,86 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { PopupApp, timeText } from '../../../extension/entrypoints/popup/PopupApp';
+import type { QueueItem, Status } from '../../../extension/lib/protocol';
+
+let root: HTMLElement;
+
+beforeEach(() => {
+  root = document.createElement('div');
+  document.body.append(root);
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+
+function item(leadId: string, state: QueueItem['state'], remainingMinutes: number): QueueItem {
+  return { leadId, name: `Person ${leadId}`, company: 'Acme', stage: 'MQL', commitment: 'First touch', state, dueAt: '2026-11-20T12:00:00.000Z', remainingMinutes };
+}
+
+const status: Status = {
+  rulesVersion: '1.4.0',
+  rulesSource: 'embedded',
+  rulesNote: null,
+  leadCount: 2000,
+  lastImport: '2026-11-20T09:00:00.000Z',
+  lastSync: null,
+  queue: [item('a', 'breached', -90), item('b', 'warning', 20), item('c', 'ok', 300)],
+  rejectReasons: [],
+  queueTotal: 3,
+  queueOwner: 'Carmen Ruiz',
+  lastImportInfo: { source: 'samples', name: 'Sample leads', count: 2000, mode: 'replace' },
+};
+
+async function show(answer: () => Promise<Status>): Promise<void> {
+  await act(async () => {
+    render(<PopupApp status={answer} openOptions={() => undefined} />, root);
+  });
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+describe('popup', () => {
+  test('shows the rules version, the lead count and the last import', async () => {
+    await show(async () => status);
+    const facts = [...root.querySelectorAll('.facts > div')].map((fact) => [fact.querySelector('dt')?.textContent, fact.querySelector('dd')?.textContent]);
+    expect(facts[0]).toEqual(['Rules', '1.4.0 (built in)']);
+    expect(facts[1]?.[1]).toBe(new Intl.NumberFormat().format(2000));
+    expect(facts[2]?.[0]).toBe('Last import');
+    expect(facts[2]?.[1]).toContain('sample leads');
+  });
+
+  test('shows the last sync when it is newer than the last import', async () => {
+    await show(async () => ({ ...status, lastSync: '2026-11-20T10:00:00.000Z' }));
+    expect(root.querySelectorAll('.facts dt')[2]?.textContent).toBe('Last sync');
+  });
+
+  test('lists my SLA queue in the order given, most urgent first, with words as well as colours', async () => {
+    await show(async () => status);
+    expect(root.querySelector('#queue-title')?.textContent).toContain('My SLA queue');
+    const rows = [...root.querySelectorAll('.queue-list li')].map((li) => [li.querySelector('.name')?.textContent, li.querySelector('.state')?.textContent, li.querySelector('.time')?.textContent]);
+    expect(rows).toEqual([
+      ['Person a', 'Overdue', '1h 30m overdue'],
+      ['Person b', 'Due soon', '20m left'],
+      ['Person c', 'On track', '5h left'],
+    ]);
+  });
+
+  test('says so when no clock is running, and when the worker does not answer', async () => {
+    await show(async () => ({ ...status, queue: [], queueTotal: 0 }));
+    expect(root.textContent).toContain('No SLA clock is running on your leads.');
+    render(null, root);
+    await show(async () => {
+      throw new Error('status: refused');
+    });
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain('status: refused');
+  });
+
+  test('time text reads overdue for negative minutes', () => {
+    expect(timeText(item('x', 'breached', -5))).toBe('5m overdue');
+    expect(timeText(item('x', 'ok', 0))).toBe('less than 1m left');
+  });
+});
