@@ -34,15 +34,49 @@ export function badgeShadowRoot(host: Element): ShadowRoot | undefined {
   return shadowRoots.get(host);
 }
 
+// One constructed stylesheet per document, shared by every badge: the browser parses it and builds
+// its rule set once instead of once per badge (200 rows of an inbox were ~0.5 ms of style work per
+// badge with a <style> each). null: constructable sheets unavailable here.
+const sharedSheets = new WeakMap<Document, CSSStyleSheet | null>();
+
+/** Gives the root the shared sheet; false where that is impossible (e.g. Firefox content scripts, across the Xray boundary). */
+function adoptSharedSheet(doc: Document, root: ShadowRoot): boolean {
+  let sheet = sharedSheets.get(doc);
+  if (sheet === undefined) {
+    sheet = null;
+    try {
+      const Sheet = doc.defaultView?.CSSStyleSheet;
+      if (Sheet && 'adoptedStyleSheets' in root) {
+        sheet = new Sheet();
+        sheet.replaceSync(BADGE_CSS);
+      }
+    } catch {
+      sheet = null;
+    }
+    sharedSheets.set(doc, sheet);
+  }
+  if (!sheet) return false;
+  try {
+    root.adoptedStyleSheets = [sheet];
+    return root.adoptedStyleSheets.length === 1;
+  } catch {
+    sharedSheets.set(doc, null); // do not try again on this page
+    return false;
+  }
+}
+
 export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: shadowModeFor(import.meta.env.MODE) });
   shadowRoots.set(host, root);
-  const style = doc.createElement('style');
-  style.textContent = BADGE_CSS;
-  // Preact owns this container only: rendering into the root itself would remove the <style>.
+  if (!adoptSharedSheet(doc, root)) {
+    const style = doc.createElement('style');
+    style.textContent = BADGE_CSS;
+    root.append(style);
+  }
+  // Preact owns this container only: rendering into the root itself would remove a <style>.
   const container = doc.createElement('span');
-  root.append(style, container);
+  root.append(container);
   const draw = (next: BadgeViewProps) => render(<Badge {...next} host={host} />, container);
   draw(props);
   return {

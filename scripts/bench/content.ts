@@ -1,0 +1,334 @@
+// Content-script benchmark.
+//
+// 1. Size: each content script, gzipped, after a production `wxt build` (written to a temporary
+//    directory so it never touches .output/ that others use). Target < 30 KB each. Baselines in the
+//    same run: preact itself (what a Preact UI costs at least) and the background bundle.
+// 2. Badge latency in Chromium (playwright-core, /usr/bin/chromium): a Gmail-shaped inbox of 200
+//    rows inserted as an infinite list would (20 batches of 10, 50 ms apart) and all at once. The
+//    page-side code is the real runner, Gmail site module and badge, bundled for the page with a
+//    fake background (an async answer after ~2 ms, half the people leads, half estimates).
+//    Figures: time from a row's insertion to the first animation frame that can paint its badge
+//    (p95, target < 100 ms), and the longest task on the renderer main thread (from a Chromium trace).
+//    Baseline: the same inbox and schedule without the extension, where a row can be painted in
+//    the first frame after its insertion.
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../lib/paths';
+import type { BenchResult } from './types';
+
+const CONTENT_TARGET_BYTES = 30 * 1024;
+const LATENCY_TARGET_MS = 100;
+const ROWS = 200;
+const RUNS = 3;
+const CHROMIUM = process.env.LEADPACT_CHROMIUM ?? '/usr/bin/chromium';
+
+export default async function run(): Promise<BenchResult[]> {
+  const work = await mkdtemp(path.join(tmpdir(), 'leadpact-bench-content-'));
+  try {
+    return [...(await sizeBenchmark(work)), ...(await latencyBenchmark(work))];
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+// --- Size ------------------------------------------------------------------------------------
+
+const gzipped = (bytes: Buffer | string) => gzipSync(bytes, { level: 9 }).length;
+const kb = (bytes: number) => bytes / 1024;
+
+async function sizeBenchmark(work: string): Promise<BenchResult[]> {
+  const outDir = path.join(work, 'wxt');
+  try {
+    const { build } = await import('wxt');
+    await build({ root: repoRoot, outDir, mode: 'production', logger: quietLogger(), vite: () => ({ logLevel: 'silent' }) });
+  } catch (error) {
+    return [{ name: 'content script size (build failed)', value: Number.NaN, unit: 'KB', note: String(error).split('\n')[0] }];
+  }
+  const dist = path.join(outDir, 'chrome-mv3');
+  const preactBytes = gzipped(
+    Buffer.concat(await Promise.all(['preact/dist/preact.module.js', 'preact/hooks/dist/hooks.module.js'].map((p) => readFile(path.join(repoRoot, 'node_modules', p))))),
+  );
+  let backgroundBytes = Number.NaN;
+  try {
+    backgroundBytes = gzipped(await readFile(path.join(dist, 'background.js')));
+  } catch {
+    // no background in this build: the ratio is left out
+  }
+  const results: BenchResult[] = [];
+  const scripts = (await readdir(path.join(dist, 'content-scripts'))).filter((f) => f.endsWith('.js')).sort();
+  for (const file of scripts) {
+    const raw = await readFile(path.join(dist, 'content-scripts', file));
+    const bytes = gzipped(raw);
+    results.push({
+      name: `${file.replace(/\.js$/, '')} content script, gzipped`,
+      value: kb(bytes),
+      unit: 'KB',
+      baseline: { name: 'preact + preact/hooks, gzipped', value: kb(preactBytes) },
+      ratio: bytes / preactBytes,
+      target: '< 30 KB',
+      ok: bytes < CONTENT_TARGET_BYTES,
+      note: `${kb((await stat(path.join(dist, 'content-scripts', file))).size).toFixed(1)} KB minified` +
+        (Number.isFinite(backgroundBytes) ? `; background bundle ${kb(backgroundBytes).toFixed(1)} KB gzipped (${(bytes / backgroundBytes).toFixed(2)}x)` : ''),
+    });
+  }
+  return results;
+}
+
+function quietLogger() {
+  const nothing = () => undefined;
+  return { debug: nothing, log: nothing, info: nothing, warn: nothing, error: nothing, fatal: nothing, success: nothing, level: 0 } as never;
+}
+
+// --- Latency ---------------------------------------------------------------------------------
+
+/** The page-side code under test, with a fake background, exposed as `window.leadpactBench.start()`. */
+function harnessSource(): string {
+  const abs = (p: string) => JSON.stringify(path.join(repoRoot, p));
+  return `
+import { runSite } from ${abs('extension/content/runner.ts')};
+import { site } from ${abs('extension/sites/gmail/index.ts')};
+
+const lead = (key, i) => ({
+  leadId: 'lead-' + i, name: 'Person ' + i, title: 'VP Marketing', company: 'Company ' + (i % 17), total: 40 + (i % 55),
+  grade: 'ABCD'[i % 4], stage: { id: 'mql', label: 'MQL' }, stageEnteredAt: '2026-11-23T08:00:00Z',
+  stageHistory: [{ stage: 'lead', label: 'Lead', at: '2026-11-20T09:00:00Z' }, { stage: 'mql', label: 'MQL', at: '2026-11-23T08:00:00Z' }],
+  models: [{ id: 'fit', label: 'Fit', score: 30 }, { id: 'engagement', label: 'Engagement', score: 20 }],
+  fired: [{ model: 'fit', rule: 'vp', label: 'Title is VP or above', points: 20 }],
+  persona: { id: 'ml', label: 'Marketing leader', talkingPoints: ['Attribution'] },
+  sla: [{ id: 'first-touch', label: 'First touch', state: i % 5 === 0 ? 'warning' : 'ok', startedAt: '2026-11-23T08:00:00Z',
+    dueAt: new Date(Date.now() + (30 + i) * 60000).toISOString(), remainingMinutes: 30 + i, business: false }],
+  canDecide: true, rejectReasons: [{ id: 'no-budget', label: 'No budget' }], decision: null, rulesVersion: '2026.11.3',
+});
+const estimate = { fit: 45, grade: 'C', persona: null, fired: [], rulesVersion: '2026.11.3' };
+
+window.leadpactBench = {
+  lookups: 0,
+  start() {
+    const controller = new AbortController();
+    const ctx = { signal: controller.signal, addEventListener: (t, type, h) => t.addEventListener(type, h, { signal: controller.signal }) };
+    runSite(ctx, site, {
+      lookup: async (people) => {
+        window.leadpactBench.lookups++;
+        await new Promise((resolve) => setTimeout(resolve, 2)); // a runtime message round trip
+        return people.map((p, i) => {
+          const n = Number(/\\d+/.exec(p.key)?.[0] ?? i);
+          return n % 2 === 0 ? { key: p.key, found: true, lead: lead(p.key, n) } : { key: p.key, found: false, estimate };
+        });
+      },
+      decide: async () => ({ ok: true }),
+      now: () => Date.now(),
+    });
+    return () => controller.abort();
+  },
+};
+`;
+}
+
+async function bundleHarness(work: string): Promise<string> {
+  const { build } = await import('vite');
+  const entry = path.join(work, 'harness-entry.js');
+  await writeFile(entry, harnessSource());
+  const output = await build({
+    configFile: false,
+    root: work,
+    mode: 'production',
+    logLevel: 'silent',
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    resolve: { alias: [{ find: /^preact(\/.*)?$/, replacement: path.join(repoRoot, 'node_modules/preact$1') }] },
+    build: { write: false, minify: true, lib: { entry, formats: ['iife'], name: 'LeadpactBenchHarness', fileName: () => 'harness.js' } },
+  });
+  const outputs = Array.isArray(output) ? output : [output];
+  for (const out of outputs) {
+    if ('output' in out) for (const chunk of out.output) if (chunk.type === 'chunk') return chunk.code;
+  }
+  throw new Error('the harness did not bundle');
+}
+
+/** The inbox page: Google bar, a thread list table, and the row factory. */
+const INBOX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Inbox - lena.ortmann@quillon.example - Gmail</title>
+<style>body{font:14px Arial,sans-serif;margin:0}table{border-collapse:collapse;width:100%}td{padding:4px 8px;border-bottom:1px solid #eee;white-space:nowrap;overflow:hidden;max-width:420px;text-overflow:ellipsis}</style>
+</head><body>
+<header><a href="https://accounts.google.com/SignOutOptions?hl=en" aria-label="Google Account: Lena Ortmann (lena.ortmann@quillon.example)">L</a></header>
+<div role="main"><table role="grid"><tbody id="rows"></tbody></table></div>
+<script>
+window.makeRow = (i) => {
+  const tr = document.createElement('tr');
+  tr.className = 'zA zE';
+  tr.setAttribute('role', 'row');
+  const n = i % 140; // some people write more than once
+  tr.innerHTML = '<td class="oZ-x3"><div role="checkbox" aria-checked="false"></div></td><td class="apU"><span aria-label="Not starred">☆</span></td>' +
+    '<td class="yX"><div class="yW"><span class="bA4"><span class="yP" email="person' + n + '@company' + (n % 17) + '.example" name="Person ' + n + '">Person ' + n + '</span></span></div></td>' +
+    '<td class="xY"><div class="xS"><span class="bog">Subject line ' + i + '</span> <span class="y2">– a preview of the message text ' + i + ' that runs on</span></div></td>' +
+    '<td class="xW"><span title="Mon, 23 Nov 2026">10:' + String(i % 60).padStart(2, '0') + '</span></td>';
+  return tr;
+};
+</script></body></html>`;
+
+interface Measurement {
+  p95: number;
+  max: number;
+  longestTask: number;
+  badges: number;
+}
+
+/** Runs in the page: inserts the rows on the schedule, returns per-row latencies and the longest task. */
+async function measureInPage(options: { withExtension: boolean; batches: number; perBatch: number; gapMs: number }): Promise<{ latencies: number[]; badges: number }> {
+  const w = window as unknown as { makeRow(i: number): HTMLElement; leadpactBench?: { start(): () => void } };
+  const frame = () => new Promise<number>((resolve) => requestAnimationFrame((t) => resolve(t)));
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rows = document.getElementById('rows')!;
+  const stop = options.withExtension ? w.leadpactBench!.start() : () => undefined;
+  await frame();
+  await frame();
+
+  const insertedAt = new Map<string, number>();
+  const shownAt = new Map<string, number>();
+  const rowKey = (el: Element | null) => el?.closest('tr')?.getAttribute('data-bench-row') ?? '';
+  const pending: string[] = [];
+  const watcher = new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of Array.from(record.addedNodes)) {
+        if (node.nodeType === 1 && (node as Element).localName === 'leadpact-badge') pending.push(rowKey(node as Element));
+      }
+    }
+    if (pending.length > 0) {
+      const keys = pending.splice(0);
+      requestAnimationFrame(() => {
+        const t = performance.now();
+        for (const key of keys) if (!shownAt.has(key)) shownAt.set(key, t);
+      });
+    }
+  });
+  watcher.observe(rows, { childList: true, subtree: true });
+
+  let i = 0;
+  for (let batch = 0; batch < options.batches; batch++) {
+    const fragment = document.createDocumentFragment();
+    const keys: string[] = [];
+    for (let r = 0; r < options.perBatch; r++, i++) {
+      const tr = w.makeRow(i);
+      tr.setAttribute('data-bench-row', String(i)); // the harness's own marker, not the extension's
+      fragment.append(tr);
+      keys.push(String(i));
+    }
+    const t0 = performance.now();
+    rows.append(fragment);
+    for (const key of keys) insertedAt.set(key, t0);
+    if (!options.withExtension) {
+      requestAnimationFrame(() => {
+        const t = performance.now();
+        for (const key of keys) shownAt.set(key, t);
+      });
+    }
+    await sleep(options.gapMs);
+  }
+  const deadline = performance.now() + 3000;
+  while (shownAt.size < insertedAt.size && performance.now() < deadline) await frame();
+  await frame();
+  watcher.disconnect();
+  const latencies = Array.from(insertedAt, ([key, t0]) => (shownAt.get(key) ?? Number.POSITIVE_INFINITY) - t0);
+  const badges = document.querySelectorAll('leadpact-badge').length;
+  stop();
+  rows.replaceChildren();
+  return { latencies, badges };
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/** The longest task (ms) on a renderer main thread in a Chromium trace ('toplevel' RunTask events). */
+function longestMainThreadTask(trace: Buffer): number {
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  let longest = 0;
+  for (const e of events) {
+    if (e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mainThreads.has(`${e.pid}:${e.tid}`)) longest = Math.max(longest, (e.dur ?? 0) / 1000);
+  }
+  return longest;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const median = (values: number[]) => percentile(values, 50);
+
+async function latencyBenchmark(work: string): Promise<BenchResult[]> {
+  let harness: string;
+  try {
+    harness = await bundleHarness(work);
+  } catch (error) {
+    return [{ name: 'badge latency (harness did not bundle)', value: Number.NaN, unit: 'ms', note: String(error).split('\n')[0] }];
+  }
+  const { chromium } = await import('playwright-core');
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  } catch (error) {
+    return [{ name: 'badge latency (Chromium did not start)', value: Number.NaN, unit: 'ms', note: String(error).split('\n')[0] }];
+  }
+  try {
+    const scenarios = [
+      { label: `${ROWS} rows as an infinite list (20 batches of 10, 50 ms apart)`, batches: 20, perBatch: 10, gapMs: 50 },
+      { label: `${ROWS} rows inserted at once`, batches: 1, perBatch: ROWS, gapMs: 0 },
+    ];
+    const results: BenchResult[] = [];
+    for (const scenario of scenarios) {
+      const runs: Record<'with' | 'without', Measurement[]> = { with: [], without: [] };
+      for (let run = 0; run < RUNS; run++) {
+        for (const withExtension of [false, true]) {
+          const page = await browser.newPage();
+          await page.setContent(INBOX_HTML);
+          await page.addScriptTag({ content: harness });
+          await page.evaluate('globalThis.__name = (fn) => fn'); // tsx keeps function names with a helper the page lacks
+          await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+          const measured = await page.evaluate(measureInPage, { withExtension, batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs });
+          const trace = await browser.stopTracing();
+          await page.close();
+          runs[withExtension ? 'with' : 'without'].push({
+            p95: percentile(measured.latencies, 95),
+            max: Math.max(...measured.latencies),
+            longestTask: longestMainThreadTask(trace),
+            badges: measured.badges,
+          });
+        }
+      }
+      const p95 = median(runs.with.map((m) => m.p95));
+      const baseP95 = median(runs.without.map((m) => m.p95));
+      const task = median(runs.with.map((m) => m.longestTask));
+      const baseTask = median(runs.without.map((m) => m.longestTask));
+      const badges = Math.min(...runs.with.map((m) => m.badges));
+      results.push({
+        name: `time to badge p95, ${scenario.label}`,
+        value: p95,
+        unit: 'ms',
+        baseline: { name: 'same inbox without the extension: insertion to first paintable frame', value: baseP95 },
+        ratio: baseP95 / p95,
+        target: '< 100 ms',
+        ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
+        note: `Chromium, median of ${RUNS} runs; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+      });
+      results.push({
+        name: `longest main-thread task, ${scenario.label}`,
+        value: task,
+        unit: 'ms',
+        baseline: { name: 'same inbox without the extension', value: baseTask },
+        ratio: baseTask / task,
+        note: `Chromium trace (RunTask on the renderer main thread, the page's own work and rendering included), median of ${RUNS} runs`,
+      });
+    }
+    return results;
+  } finally {
+    await browser.close();
+  }
+}
