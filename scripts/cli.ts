@@ -7,6 +7,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   build: { summary: 'write the deterministic rules bundle (.output/rules/bundle.json) with version and hash', load: () => import('./commands/build') },
   'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
   keygen: { summary: 'create an Ed25519 key pair for signing bundles (kept outside git)', load: () => import('./commands/keygen') },
+  score: { summary: 'score a JSONL, JSON or CSV export with the rules: one outcome per lead (jsonl, csv, table)', load: () => import('./commands/score') },
   sign: { summary: 'sign a rules bundle (detached Ed25519 signature with version and expiry)', load: () => import('./commands/sign') },
   test: { summary: 'run the cases in rules/tests against the rules; per-case diffs and untested rules', load: () => import('./commands/test') },
   types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },

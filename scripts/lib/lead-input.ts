@@ -1,0 +1,347 @@
+/**
+ * Reading lead exports for `leadpact score` one batch at a time: JSON Lines, a JSON array (streamed
+ * with @streamparser/json, also an array inside an object such as `{ "results": [...] }`) and CSV
+ * (csv-parse, rows as objects keyed by header). Nothing here holds more than one input chunk and
+ * the records parsed from it, so a 1 GB export needs about as much memory as a 1 MB one.
+ *
+ * Every record carries the line it starts on; a record that cannot be read is an item with an
+ * error (and a column when known) so the caller reports it and goes on. A few problems end the
+ * input (`fatal`): JSON that stops being JSON cannot be resynchronised, unlike a JSON Lines file.
+ */
+import { Readable } from 'node:stream';
+import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
+import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
+
+export type InputFormat = 'jsonl' | 'json' | 'csv';
+export const INPUT_FORMATS: readonly InputFormat[] = ['jsonl', 'json', 'csv'];
+
+export type InputItem =
+  | { line: number; value: unknown }
+  | { line: number; col: number; error: string; fatal?: boolean };
+
+/** A JSON Lines line longer than this is reported and skipped rather than buffered. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** The format a file name promises: .jsonl/.ndjson, .json, .csv/.tsv/.txt; undefined otherwise. */
+export function formatFromName(name: string): InputFormat | undefined {
+  const lower = name.toLowerCase().replace(/\.(gz|tmp)$/, '');
+  if (/\.(jsonl|ndjson|jsonlines)$/.test(lower)) return 'jsonl';
+  if (lower.endsWith('.json')) return 'json';
+  if (/\.(csv|tsv)$/.test(lower)) return 'csv';
+  return undefined;
+}
+
+/**
+ * The format of an export from its first bytes: `[` is a JSON array; `{` is JSON Lines when the
+ * first line is a whole JSON value, else one JSON document (an object holding the records);
+ * anything else is CSV.
+ */
+export function sniffFormat(head: Uint8Array): InputFormat {
+  let text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const start = text.search(/\S/);
+  if (start === -1) return 'jsonl';
+  if (text[start] === '[') return 'json';
+  if (text[start] !== '{') return 'csv';
+  const end = text.indexOf('\n', start);
+  if (end === -1) return 'jsonl'; // one line so far: JSON Lines either way
+  try {
+    JSON.parse(text.slice(start, end));
+    return 'jsonl';
+  } catch {
+    return 'json';
+  }
+}
+
+/** The first chunk of a stream, and an iterable that yields it again followed by the rest. */
+export async function peek(source: AsyncIterable<Buffer | string>): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : toBuffer(first.value);
+  async function* chunks(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (first.done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield toBuffer(next.value);
+  }
+  return { head, chunks: chunks() };
+}
+
+function toBuffer(chunk: Buffer | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+// --- JSON Lines -----------------------------------------------------------------------------------
+
+/** One item per non-blank line: the parsed value, or why the line is not JSON. */
+export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<InputItem[]> {
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let oversized = false;
+  let line = 0;
+  let first = true;
+  const lineItem = (bytes: Buffer, start: number, end: number): InputItem | undefined => {
+    line++;
+    let text = bytes.toString('utf8', start, end);
+    if (first) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.trim() === '') return undefined;
+    return parseJsonLine(text, line);
+  };
+
+  for await (const chunk of chunks) {
+    const batch: InputItem[] = [];
+    let start = 0;
+    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
+      let item: InputItem | undefined;
+      if (oversized) {
+        line++;
+        item = { line, col: 1, error: `the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB`, };
+        oversized = false;
+      } else if (carryBytes > 0) {
+        carry.push(chunk.subarray(start, newline));
+        const whole = Buffer.concat(carry);
+        carry = [];
+        carryBytes = 0;
+        item = lineItem(whole, 0, whole.length);
+      } else {
+        item = lineItem(chunk, start, newline);
+      }
+      if (item) batch.push(item);
+      start = newline + 1;
+    }
+    if (start < chunk.length && !oversized) {
+      // Copy: the stream may reuse the chunk's memory.
+      const rest = Buffer.from(chunk.subarray(start));
+      carryBytes += rest.length;
+      if (carryBytes > MAX_LINE_BYTES) {
+        oversized = true;
+        carry = [];
+        carryBytes = 0;
+      } else {
+        carry.push(rest);
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (oversized) {
+    yield [{ line: line + 1, col: 1, error: `the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` }];
+  } else if (carryBytes > 0) {
+    const whole = Buffer.concat(carry);
+    const item = lineItem(whole, 0, whole.length);
+    if (item) yield [item];
+  }
+}
+
+function parseJsonLine(text: string, line: number): InputItem {
+  try {
+    return { line, value: JSON.parse(text) };
+  } catch (error) {
+    return { line, ...describeJsonError(error, text) };
+  }
+}
+
+/** `invalid JSON: ...` with the column V8 names (`at position 12`), without repeating it. */
+function describeJsonError(error: unknown, text: string): { col: number; error: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message);
+  const col = position ? Number(position[1]) + 1 : 1;
+  const reason = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return { col, error: `invalid JSON (${reason || 'unreadable'}): ${JSON.stringify(shown)}` };
+}
+
+// --- A JSON document --------------------------------------------------------------------------------
+
+/**
+ * The records of a JSON document: the elements of the top-level array, or of the array at
+ * `recordsPath` (dotted, e.g. `results` or `data.contacts`). Each record knows the line it starts on.
+ */
+export async function* readJsonArray(chunks: AsyncIterable<Buffer>, recordsPath = ''): AsyncGenerator<InputItem[]> {
+  const keys = recordsPath === '' ? [] : recordsPath.split('.');
+  const containerDepth = keys.length + 1;
+  const tokenizer = new Tokenizer();
+  const parser = new TokenParser({ paths: [['$', ...keys, '*'].join('.')], keepStack: false });
+
+  // Byte offsets to lines: the tokenizer reports absolute byte offsets, always increasing.
+  let chunk: Buffer = Buffer.alloc(0);
+  let chunkBase = 0;
+  let scanned = 0;
+  let line = 1;
+  let lineStart = 0;
+  const locate = (offset: number): { line: number; col: number } => {
+    const target = Math.max(offset, chunkBase);
+    for (let at = Math.max(scanned, chunkBase); at < target && at - chunkBase < chunk.length; at++) {
+      if (chunk[at - chunkBase] === 10) {
+        line++;
+        lineStart = at + 1;
+      }
+    }
+    scanned = Math.max(scanned, target);
+    return { line, col: offset - lineStart + 1 };
+  };
+
+  let depth = 0;
+  let sawRoot = false;
+  let elementLine = 1;
+  let batch: InputItem[] = [];
+  let fatal: InputItem | undefined;
+
+  tokenizer.onToken = (token) => {
+    if (!sawRoot) {
+      sawRoot = true;
+      const wanted = keys.length === 0 ? TokenType.LEFT_BRACKET : TokenType.LEFT_BRACE;
+      if (token.token !== wanted) {
+        const at = locate(token.offset);
+        throw new RecordsError(at, keys.length === 0
+          ? 'a JSON export must be an array of records ([ {...}, {...} ]), or name where its records are (a mapping\'s recordsPath)'
+          : `a JSON export read through recordsPath "${recordsPath}" must be an object`);
+      }
+    }
+    if (depth === containerDepth && token.token !== TokenType.COMMA && token.token !== TokenType.RIGHT_BRACKET && token.token !== TokenType.RIGHT_BRACE) {
+      elementLine = locate(token.offset).line;
+    }
+    if (token.token === TokenType.LEFT_BRACE || token.token === TokenType.LEFT_BRACKET) depth++;
+    else if (token.token === TokenType.RIGHT_BRACE || token.token === TokenType.RIGHT_BRACKET) depth--;
+    parser.write(token);
+  };
+  parser.onValue = ({ value }) => {
+    batch.push({ line: elementLine, value });
+  };
+  let failure: unknown;
+  tokenizer.onError = (error) => { failure ??= error; };
+  parser.onError = (error) => { failure ??= error; };
+
+  const fail = (error: unknown): InputItem => {
+    if (error instanceof RecordsError) return { ...error.at, error: error.message, fatal: true };
+    const message = error instanceof Error ? error.message : String(error);
+    const absolute = /absolute position "?(\d+)"?/.exec(message);
+    const at = locate(absolute ? Number(absolute[1]) : chunkBase + chunk.length);
+    const reason = message.replace(/ at chunk position .*$/, '').replace(/ in state \w+$/, '');
+    return { ...at, error: `invalid JSON (${reason}); the rest of the file is not read`, fatal: true };
+  };
+
+  for await (const next of chunks) {
+    chunkBase += chunk.length;
+    chunk = next;
+    try {
+      tokenizer.write(next);
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure !== undefined) fatal = fail(failure);
+    if (fatal) {
+      batch.push(fatal);
+      break;
+    }
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (!fatal) {
+    if (!sawRoot) {
+      // An empty file holds no records.
+    } else if (!parser.isEnded) {
+      const at = locate(chunkBase + chunk.length);
+      batch.push({ ...at, error: 'the JSON ends before its records are closed (a cut-off file?)', fatal: true });
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+class RecordsError extends Error {
+  constructor(
+    readonly at: { line: number; col: number },
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// --- CSV ----------------------------------------------------------------------------------------------
+
+export interface CsvOptions {
+  delimiter?: string;
+  /** Called with the header row (trimmed) before the first record. */
+  onHeader?: (header: string[]) => void;
+}
+
+/** The rows of a CSV export as objects keyed by header; a broken row becomes an error item. */
+export async function* readCsv(chunks: AsyncIterable<Buffer>, options: CsvOptions = {}): AsyncGenerator<InputItem[]> {
+  const skipped: InputItem[] = [];
+  const parser = parseCsv({
+    bom: true,
+    delimiter: options.delimiter ?? ',',
+    columns: (header: string[]) => {
+      const names = header.map((name) => String(name).trim());
+      options.onHeader?.(names);
+      return names;
+    },
+    info: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error: CsvError | undefined) => {
+      if (error) skipped.push({ line: csvErrorLine(error), col: 1, error: describeCsvError(error) });
+      return undefined;
+    },
+  });
+  const input = Readable.from(chunks, { objectMode: false });
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+
+  let batch: InputItem[] = [];
+  const flushSkipped = (beforeLine: number) => {
+    while (skipped.length > 0 && skipped[0]!.line <= beforeLine) batch.push(skipped.shift()!);
+  };
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: Info }>) {
+      const lineNumber = info.lines;
+      flushSkipped(lineNumber);
+      batch.push({ line: lineNumber, value: record });
+      if (batch.length >= 256) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    // Errors csv-parse cannot skip past (an unclosed quote at the end of the file, a bad option).
+    flushSkipped(Number.POSITIVE_INFINITY);
+    const csvError = error as CsvError;
+    batch.push({ line: typeof csvError.lines === 'number' ? csvError.lines : 1, col: 1, error: describeCsvError(csvError), fatal: true });
+  } finally {
+    input.unpipe(parser);
+    input.destroy();
+  }
+  flushSkipped(Number.POSITIVE_INFINITY);
+  if (batch.length > 0) yield batch;
+}
+
+function csvErrorLine(error: CsvError): number {
+  const lines = (error as { lines?: unknown }).lines;
+  return typeof lines === 'number' && lines > 0 ? lines : 1;
+}
+
+/** csv-parse's message without its "Invalid Record Length:" style prefix repeated, in our words. */
+function describeCsvError(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS': {
+      const record = (error as { record?: unknown[] }).record;
+      const columns = (error as { columns?: unknown[] }).columns;
+      const got = Array.isArray(record) ? record.length : undefined;
+      const want = Array.isArray(columns) ? columns.length : undefined;
+      return got !== undefined && want !== undefined
+        ? `broken CSV row: ${got} field${got === 1 ? '' : 's'} where the header has ${want}`
+        : 'broken CSV row: the number of fields does not match the header';
+    }
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'broken CSV: a quoted field is never closed; the rest of the file is not read';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'broken CSV row: text after a closing quote (a stray " inside a field?)';
+    default:
+      return `broken CSV row: ${error.message.replace(/\s+/g, ' ').trim()}`;
+  }
+}
