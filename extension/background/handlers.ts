@@ -86,6 +86,11 @@ async function classifySender(sender: MessageSenderInfo, policy: SenderPolicy): 
   if (sender.origin !== undefined && sender.origin !== origin) return 'sender origin and URL disagree';
   const site = policy.siteOfOrigin(origin);
   if (!site) return `content script on ${origin}, which is not one of our sites`;
+  // Our content scripts run in the top frame only (no allFrames), so a frame inside the page, or a
+  // tab showing another site around it, is not one of ours.
+  if (sender.frameId !== undefined && sender.frameId !== 0) return 'content script in a sub-frame';
+  const tabUrl = parseUrl(sender.tab.url);
+  if (tabUrl && policy.siteOfOrigin(tabUrl.origin) !== site) return `content script in a tab on ${tabUrl.origin}`;
   return { from: 'content', site };
 }
 

@@ -73,6 +73,9 @@ export function formatOf(fileName: string, text: string): ImportFormat {
   return 'csv';
 }
 
+/** Stands for a JSON Lines line that does not parse. */
+const notJson = Symbol('not JSON');
+
 interface SourceRecord {
   row: number;
   value: unknown;
@@ -84,8 +87,8 @@ type Records = { ok: true; records: SourceRecord[] } | { ok: false; problems: Ro
 export function readRecords(text: string, format: ImportFormat, mapping: MappingFile | null): Records {
   const body = text.replace(/^\uFEFF/, '');
   if (format === 'jsonl') {
+    // A line that is not JSON is reported with the other bad rows, in line order, by the checks.
     const records: SourceRecord[] = [];
-    const problems: RowProblem[] = [];
     const lines = body.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!.trim();
@@ -93,10 +96,10 @@ export function readRecords(text: string, format: ImportFormat, mapping: Mapping
       try {
         records.push({ row: i + 1, value: JSON.parse(line) });
       } catch {
-        problems.push({ row: i + 1, message: 'not a JSON value' });
+        records.push({ row: i + 1, value: notJson });
       }
     }
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, records };
+    return { ok: true, records };
   }
   if (format === 'json') {
     let document: unknown;
@@ -185,6 +188,7 @@ export async function importFile(store: LeadStore, request: ImportRequest, conte
     if (program && request.mapping?.records === 'events') {
       const rows: Array<{ row: number; leadKey: string; event: Event }> = [];
       await inSlices(records, (record) => {
+        if (record.value === notJson) return problem(record.row, 'not a JSON value');
         const result = program.toEvent(asRow(record.value), record.row);
         if (result.ok) rows.push({ row: record.row, leadKey: result.leadKey, event: result.event });
         else if (!result.ignored) problem(record.row, result.error);
@@ -213,6 +217,7 @@ export async function importFile(store: LeadStore, request: ImportRequest, conte
     const leads: Lead[] = [];
     const firstRowOf = new Map<string, number>();
     await inSlices(records, (record) => {
+      if (record.value === notJson) return problem(record.row, 'not a JSON value');
       const result = program ? program.toLead(asRow(record.value), record.row) : parseLeadRecord(record.value);
       if (!result.ok) return problem(record.row, result.error);
       if (program) {

@@ -44,6 +44,7 @@ export function createBackground(deps: BackgroundDeps): Background {
   const cache = new OutcomeCache();
   let noted: string | undefined;
   let seeding: Promise<SeedResult | undefined> | undefined;
+  let seedSettled = false;
 
   async function activeRules(): Promise<ActiveRules> {
     const rules = await deps.rules.active();
@@ -63,12 +64,14 @@ export function createBackground(deps: BackgroundDeps): Background {
   }
 
   function seed(): Promise<SeedResult | undefined> {
-    if (!deps.loadSamples) return Promise.resolve(undefined);
+    // Once the store has been seeded (or found not to need it) no message pays for the check again.
+    if (!deps.loadSamples || seedSettled) return Promise.resolve(undefined);
     const loadSamples = deps.loadSamples;
     seeding ??= (async () => {
       try {
         const rules = deps.rules.embedded();
         const result = await seedSampleLeads(store, loadSamples, rules.labels.stageOrder, () => new Date(now()));
+        seedSettled = true;
         if (result.seeded) {
           cache.clear();
           log(`imported ${result.count} sample leads${result.problems.length ? ` (${result.problems.length} lines skipped: ${result.problems[0]})` : ''}`);

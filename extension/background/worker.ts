@@ -66,12 +66,16 @@ export function startWorker(options: WorkerOptions): Worker {
   });
   const stopMessages = onMessage(route);
 
-  const onInstalled = () => {
-    void open().then(({ background }) => background.seed());
+  const log = options.log ?? ((message: string) => console.warn(`[leadpact] ${message}`));
+  const seedNow = () => {
+    open()
+      .then(({ background }) => background.seed())
+      .catch((error: unknown) => log(`the lead store cannot be opened: ${error instanceof Error ? error.message : String(error)}`));
   };
+  const onInstalled = () => seedNow();
   browser.runtime.onInstalled.addListener(onInstalled);
   // Also on every start: an install whose seeding was cut short (the worker stopped) finishes now.
-  void open().then(({ background }) => background.seed());
+  seedNow();
 
   return {
     route,

@@ -133,6 +133,11 @@ describe('message validation and senders', () => {
     expect((await deliver(message, { ...gmailSender, id: 'some-other-extension' })).ok).toBe(false);
     const evil = { ...gmailSender, url: 'https://evil.example/', origin: 'https://evil.example', tab: { id: 3, url: 'https://evil.example/' } };
     expect((await deliver(message, evil)).ok).toBe(false);
+    expect((await deliver(message, { ...gmailSender, frameId: 3 })).ok).toBe(false);
+    expect((await deliver(message, { ...gmailSender, tab: { id: 7, url: 'https://evil.example/frame-host' } })).ok).toBe(false);
+    const noId = { ...gmailSender } as Partial<typeof gmailSender>;
+    delete noId.id;
+    expect((await deliver(message, noId)).ok).toBe(false);
     expect((await deliver({ leadpact: 1, kind: 'status', payload: {} }, gmailSender)).ok).toBe(false);
     expect((await deliver({ leadpact: 1, kind: 'leadsChanged', payload: {} }, gmailSender)).ok).toBe(false);
     // The same messages from our own page and our own content script are answered.
