@@ -10,7 +10,6 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   score: { summary: 'score a JSONL, JSON or CSV export with the rules: one outcome per lead (jsonl, csv, table)', load: () => import('./commands/score') },
   sign: { summary: 'sign a rules bundle (detached Ed25519 signature with version and expiry)', load: () => import('./commands/sign') },
   test: { summary: 'run the cases in rules/tests against the rules; per-case diffs and untested rules', load: () => import('./commands/test') },
-  test: { summary: 'run the cases in rules/tests against the rules; per-case diffs and untested rules', load: () => import('./commands/test') },
   types: { summary: 'generate TypeScript types from schema/ (--check fails on drift)', load: () => import('./commands/types') },
   validate: { summary: 'check the rules against schema/ and the semantic checks (exit 1 on any error)', load: () => import('./commands/validate') },
   verify: { summary: 'check a bundle signature as the extension does', load: () => import('./commands/verify') },
