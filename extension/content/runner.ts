@@ -6,6 +6,8 @@
  *             ├► cached result: badge right after the anchor, now
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
  *                                          └► result cached by key ──► badges for every waiting entry
+ *   observe(site.watch, changed site.attributes) ──► an element recycled in place is read again;
+ *        people no longer found there lose their badge, the new person gets one
  *   observe(<leadpact-badge>, removed) ──► the page dropped a badge: put it back (a few times)
  *   every minute: redraw countdowns; refresh results older than REFRESH_AFTER_MS
  *   wxt:locationchange: a new page view (fresh memo); in the next frame the page is read once and
@@ -218,6 +220,8 @@ function startSession(
   const queued = new Map<string, PersonQuery>();
   const inFlight = new Set<string>();
   let roots = new Set<Element>();
+  /** Roots read again because an attribute changed in place: people no longer found there lose their badge. */
+  let changedRoots = new Set<Element>();
   let rootsScheduled = false;
   /** Page-wide facts the site module read once for this page view. */
   let memo: PageMemo = new Map();
@@ -420,10 +424,19 @@ function startSession(
     rootsScheduled = false;
     if (signal.aborted) return;
     const batch = topmost(roots);
+    const changed = Array.from(changedRoots).filter((root) => root.isConnected);
     roots = new Set();
+    changedRoots = new Set();
     const url = pageUrl();
     if (!url) return;
-    for (const root of batch) scan(root, url);
+    const found = new Set<Entry>();
+    for (const root of batch) for (const entry of scan(root, url)) found.add(entry);
+    if (changed.length === 0) return;
+    const inside = (entry: Entry) => changed.some((root) => root === entry.element || root.contains(entry.element));
+    const stale: Entry[] = [];
+    for (const entry of live) if (!found.has(entry) && inside(entry)) stale.push(entry);
+    for (const set of waiting.values()) for (const entry of set) if (!found.has(entry) && inside(entry)) stale.push(entry);
+    for (const entry of stale) guard('runner:changed', () => drop(entry));
   }
 
   // ---- Lookups ------------------------------------------------------------------------------
@@ -535,18 +548,25 @@ function startSession(
 
   // ---- Start and stop -----------------------------------------------------------------------
 
-  observe(
-    doc,
-    site.watch,
-    (element) => {
-      roots.add(element);
-      if (rootsScheduled) return;
-      rootsScheduled = true;
-      // Every root observe() delivers in this frame is in `roots` by the time this runs.
-      queueMicrotask(() => guard('runner:find-people', processRoots));
-    },
-    { signal },
-  );
+  const addRoot = (element: Element) => {
+    roots.add(element);
+    if (rootsScheduled) return;
+    rootsScheduled = true;
+    // Every root observe() delivers in this batch is in `roots` by the time this runs.
+    queueMicrotask(() => guard('runner:find-people', processRoots));
+  };
+  observe(doc, site.watch, addRoot, { signal });
+  if (site.attributes && site.attributes.length > 0) {
+    observe(
+      doc,
+      site.watch,
+      (element) => {
+        changedRoots.add(element);
+        addRoot(element);
+      },
+      { signal, on: 'changed', attributes: site.attributes },
+    );
+  }
   observe(doc, BADGE_TAG, onBadgeRemoved, { signal, on: 'removed' });
   const minuteClock = win.setInterval(() => guard('runner:tick', onMinute), MINUTE_MS);
 

@@ -18,6 +18,11 @@
  * never fires for elements under `display: none` (Gmail keeps whole views hidden and reuses them);
  * and it dispatches one event per element where one mutation record covers a 200-row insert.
  *
+ * `on: 'changed'` observes attributes changed in place (`attributes` names them): the callback gets,
+ * once per batch, the nearest element matching `selector` around each changed element. Pages that
+ * recycle elements (virtualised lists) show another person by changing an attribute, not by
+ * inserting anything.
+ *
  * `on: 'removed'` observes removals instead: the callback gets each removed node that itself
  * matches `selector` and is still out of `root` when the batch runs. Descendants of a removed
  * subtree are not walked (that would cost as much as the page's own removal); the runner only
@@ -26,8 +31,10 @@
 
 export interface ObserveOptions {
   signal: AbortSignal;
-  /** Insertions (default) or removals. */
-  on?: 'added' | 'removed';
+  /** Insertions (default), attribute changes in place, or removals. */
+  on?: 'added' | 'changed' | 'removed';
+  /** With `on: 'changed'`: the attributes to watch. */
+  attributes?: readonly string[];
 }
 
 type ObservedRoot = ParentNode & Node;
@@ -35,7 +42,8 @@ type ObservedRoot = ParentNode & Node;
 interface Subscription {
   readonly selector: string;
   readonly callback: (element: Element) => void;
-  readonly on: 'added' | 'removed';
+  readonly on: 'added' | 'changed' | 'removed';
+  readonly attributes: readonly string[];
   /** Existing matches are delivered in the first batch after subscribing. */
   needsInitialScan: boolean;
 }
@@ -44,7 +52,10 @@ interface RootWatch {
   readonly observer: MutationObserver;
   readonly subscriptions: Set<Subscription>;
   added: Element[];
+  changed: Element[];
   removed: Element[];
+  /** The attribute filter the observer currently uses (union over 'changed' subscriptions). */
+  attributeFilter: string[];
   cancelFrame: (() => void) | null;
 }
 
@@ -135,9 +146,28 @@ function flush(root: ObservedRoot, watch: RootWatch): void {
   watch.cancelFrame = null;
   const added = topmostConnected(root, watch.added);
   const removed = watch.removed;
+  const changed = Array.from(new Set(watch.changed));
   watch.added = [];
+  watch.changed = [];
   watch.removed = [];
   for (const subscription of Array.from(watch.subscriptions)) {
+    if (subscription.on === 'changed') {
+      const seen = new Set<Element>();
+      for (const element of changed) {
+        if (!root.contains(element)) continue;
+        let target: Element | null = null;
+        try {
+          target = element.closest(subscription.selector);
+        } catch {
+          target = null;
+        }
+        if (target && !seen.has(target) && (target === root || root.contains(target))) {
+          seen.add(target);
+          deliver(watch, subscription, target);
+        }
+      }
+      continue;
+    }
     if (subscription.on === 'removed') {
       for (const node of removed) {
         if (!root.contains(node) && safeMatches(node, subscription.selector)) deliver(watch, subscription, node);
@@ -173,27 +203,50 @@ function watchFor(root: ObservedRoot): RootWatch {
   const win = windowOf(root);
   const Observer = win?.MutationObserver ?? globalThis.MutationObserver;
   const watch: RootWatch = {
-    observer: new Observer((records) => {
-      let wantsAdded = false;
-      let wantsRemoved = false;
-      for (const subscription of watch.subscriptions) {
-        if (subscription.on === 'added') wantsAdded = true;
-        else wantsRemoved = true;
-      }
-      for (const record of records) {
-        if (wantsAdded) for (const node of Array.from(record.addedNodes)) if (isElement(node)) watch.added.push(node);
-        if (wantsRemoved) for (const node of Array.from(record.removedNodes)) if (isElement(node)) watch.removed.push(node);
-      }
-      if (watch.added.length > 0 || watch.removed.length > 0) schedule(root, watch);
-    }),
+    observer: new Observer((records) => onRecords(root, watch, records)),
     subscriptions: new Set(),
     added: [],
+    changed: [],
     removed: [],
+    attributeFilter: [],
     cancelFrame: null,
   };
   watch.observer.observe(root, { childList: true, subtree: true });
   watches.set(root, watch);
   return watch;
+}
+
+/** Only queues what changed (no DOM reads here); the batch after the page's task does the work. */
+function onRecords(root: ObservedRoot, watch: RootWatch, records: MutationRecord[]): void {
+  let wantsAdded = false;
+  let wantsRemoved = false;
+  for (const subscription of watch.subscriptions) {
+    if (subscription.on === 'added') wantsAdded = true;
+    else if (subscription.on === 'removed') wantsRemoved = true;
+  }
+  for (const record of records) {
+    if (record.type === 'attributes') {
+      if (isElement(record.target)) watch.changed.push(record.target);
+      continue;
+    }
+    if (wantsAdded) for (const node of Array.from(record.addedNodes)) if (isElement(node)) watch.added.push(node);
+    if (wantsRemoved) for (const node of Array.from(record.removedNodes)) if (isElement(node)) watch.removed.push(node);
+  }
+  if (watch.added.length > 0 || watch.changed.length > 0 || watch.removed.length > 0) schedule(root, watch);
+}
+
+/** Observes the union of the attributes the 'changed' subscriptions name (none: child lists only). */
+function updateAttributeFilter(root: ObservedRoot, watch: RootWatch): void {
+  const wanted = new Set<string>();
+  for (const subscription of watch.subscriptions) if (subscription.on === 'changed') for (const name of subscription.attributes) wanted.add(name);
+  const filter = Array.from(wanted).sort();
+  if (filter.join('\n') === watch.attributeFilter.join('\n')) return;
+  watch.attributeFilter = filter;
+  // New options: take what is queued first (not every DOM implementation updates options in place).
+  const pending = watch.observer.takeRecords();
+  watch.observer.disconnect();
+  watch.observer.observe(root, filter.length > 0 ? { childList: true, subtree: true, attributes: true, attributeFilter: filter } : { childList: true, subtree: true });
+  if (pending.length > 0) onRecords(root, watch, pending);
 }
 
 /**
@@ -205,18 +258,24 @@ export function observe(root: ObservedRoot, selector: string, callback: (element
   if (signal.aborted) return;
   root.querySelector(selector); // fail here, loudly, on a malformed selector rather than silently in every batch
   const watch = watchFor(root);
-  const subscription: Subscription = { selector, callback, on: options.on ?? 'added', needsInitialScan: (options.on ?? 'added') === 'added' };
+  const on = options.on ?? 'added';
+  const subscription: Subscription = { selector, callback, on, attributes: on === 'changed' ? (options.attributes ?? []) : [], needsInitialScan: on === 'added' };
   watch.subscriptions.add(subscription);
+  if (on === 'changed') updateAttributeFilter(root, watch);
   if (subscription.needsInitialScan) schedule(root, watch);
   signal.addEventListener(
     'abort',
     () => {
       watch.subscriptions.delete(subscription);
-      if (watch.subscriptions.size > 0) return;
+      if (watch.subscriptions.size > 0) {
+        if (subscription.on === 'changed') updateAttributeFilter(root, watch);
+        return;
+      }
       watch.observer.disconnect();
       watch.cancelFrame?.(); // null when no batch is pending
       watch.cancelFrame = null;
       watch.added = [];
+      watch.changed = [];
       watch.removed = [];
       if (watches.get(root) === watch) watches.delete(root);
     },

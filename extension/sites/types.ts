@@ -49,6 +49,12 @@ export interface Site {
   /** One CSS selector list matching elements whose insertion may carry a new person; the runner observes only these. */
   watch: string;
   /**
+   * Attributes whose change in place can mean another person on the same element (pages that
+   * recycle elements, such as virtualised lists). The runner reads the nearest `watch` element
+   * around a change again.
+   */
+  attributes?: readonly string[];
+  /**
    * Finds the people inside `root` (which may be the whole document or one inserted element,
    * itself included). Context such as the mailbox owner is read from the whole document.
    * Never throws; markup that no longer matches gives `[]`. With a `memo`, the whole document is

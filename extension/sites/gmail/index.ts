@@ -100,5 +100,6 @@ export const site: Site = {
   label: 'Gmail',
   matches: ['https://mail.google.com/*'],
   watch: selectorList(PERSON, WATCH_EXTRA),
+  attributes: ['email', 'name', 'data-hovercard-id'],
   findPeople,
 };

@@ -459,5 +459,6 @@ export const site: Site = {
   label: 'LinkedIn',
   matches: ['https://www.linkedin.com/*'],
   watch: selectorList(...ALL_PERSON_MARKERS, CONVERSATION_DIALOG, WATCH_EXTRA),
+  attributes: ['href'],
   findPeople,
 };

@@ -186,5 +186,6 @@ export const site: Site = {
   label: 'Outlook on the web',
   matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
   watch: selectorList(LIST_ITEM, FROM, RECIPIENTS, WATCH_EXTRA),
+  attributes: ['title', 'aria-label'],
   findPeople,
 };

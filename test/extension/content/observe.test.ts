@@ -145,6 +145,31 @@ describe('observe', () => {
     controller.abort();
   });
 
+  test("in 'changed' mode reports the nearest matching element around a watched attribute change, once per batch", async () => {
+    const row = document.createElement('div');
+    row.className = 'row';
+    const chip = person('a@x.example');
+    row.append(chip);
+    document.body.append(row);
+    const seen: Element[] = [];
+    const controller = new AbortController();
+    observe(document, '.row', (el) => seen.push(el), { signal: controller.signal, on: 'changed', attributes: ['data-person'] });
+    await settle();
+    expect(seen).toEqual([]); // no initial delivery in this mode
+    chip.setAttribute('data-person', 'b@x.example');
+    chip.setAttribute('data-person', 'c@x.example');
+    chip.setAttribute('title', 'not watched');
+    await settle();
+    expect(seen).toEqual([row]);
+    chip.setAttribute('title', 'still not watched');
+    await settle();
+    expect(seen).toEqual([row]);
+    controller.abort();
+    chip.setAttribute('data-person', 'd@x.example');
+    await settle();
+    expect(seen).toEqual([row]);
+  });
+
   test('rejects a malformed selector when asked to observe it', () => {
     expect(() => observe(document, '[data-person', () => undefined, { signal: new AbortController().signal })).toThrow();
   });

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { MAX_LOOKUP_BATCH, MAX_REINSERTS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
 import { site as gmail } from '../../../extension/sites/gmail/index';
+import { site as linkedin } from '../../../extension/sites/linkedin/index';
 import type { Site } from '../../../extension/sites/types';
 import { badgeShadowRoot } from '../../../extension/ui/badge-host';
 import { fakeContext, fakeLookup, leadView, type FakeLookup } from './fake-lookup';
@@ -159,6 +160,22 @@ describe('runner: re-renders', () => {
     expect(chip('ada@northwind.example').nextElementSibling?.localName).toBe('leadpact-badge');
   });
 
+  test('a chip recycled in place for another person swaps its badge; one left without a person loses it', async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto'), row('bram@lumen.example', 'Bram Okafor')]);
+    fake.leads.set('email:cleo@harbor.example', leadView({ total: 55, grade: 'C', stage: null, sla: [] }));
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const recycled = chip('ada@northwind.example');
+    recycled.setAttribute('email', 'cleo@harbor.example'); // a virtualised list reusing the row
+    recycled.setAttribute('name', 'Cleo Marsh');
+    const emptied = chip('bram@lumen.example');
+    emptied.removeAttribute('email');
+    await settle();
+    expect(badges()).toHaveLength(1);
+    expect(nameOf(recycled.nextElementSibling!)).toBe('Lead score 55, grade C');
+    expect(emptied.nextElementSibling).toBeNull();
+  });
+
   test('a badge the page removes is put back, a few times, then left out and counted privately', async () => {
     inbox([row('ada@northwind.example', 'Ada Quinto')]);
     const running = runSite(ctx, gmail, fake.deps);
@@ -197,16 +214,30 @@ describe('runner: navigation and teardown', () => {
     setUrl(`${INBOX}/FMfcgzQXJWDsKmBb`);
     chip('bram@lumen.example').setAttribute('email', 'cleo@harbor.example');
     const dan = chip('dan@old.example');
-    dan.removeAttribute('email');
-    dan.removeAttribute('class');
+    dan.replaceWith(Object.assign(document.createElement('i'), { textContent: 'Dan Old' }));
     window.dispatchEvent(new Event('wxt:locationchange'));
     await settle();
     expect(chip('ada@northwind.example').nextElementSibling).toBe(adaBadge);
     expect(chip('cleo@harbor.example').nextElementSibling?.localName).toBe('leadpact-badge');
-    expect(dan.nextElementSibling).toBeNull();
     expect(badges()).toHaveLength(2);
     expect(fake.asked).toEqual(['email:ada@northwind.example', 'email:bram@lumen.example', 'email:dan@old.example', 'email:cleo@harbor.example']);
     expect(body.querySelectorAll('leadpact-badge')).toHaveLength(2);
+  });
+
+  test('a profile top card left over from the previous profile loses its badge when the URL moves on', async () => {
+    setUrl('https://www.linkedin.com/in/ada-quinto-4b7c21/');
+    document.body.innerHTML = `<main><section data-member-id="1"><h1>Ada Quinto</h1>
+      <div data-generated-suggestion-target="x">VP Marketing at Northwind Analytics</div>
+      <a href="/in/ada-quinto-4b7c21/overlay/contact-info/">Contact info</a></section></main>`;
+    runSite(ctx, linkedin, fake.deps);
+    await settle();
+    expect(fake.asked).toEqual(['linkedin:ada-quinto-4b7c21']);
+    expect(document.querySelector('h1')!.nextElementSibling?.localName).toBe('leadpact-badge');
+    setUrl('https://www.linkedin.com/in/bram-okafor/'); // the app has not drawn Bram's card yet
+    window.dispatchEvent(new Event('wxt:locationchange'));
+    await settle();
+    expect(badges()).toHaveLength(0);
+    expect(fake.asked).toEqual(['linkedin:ada-quinto-4b7c21']);
   });
 
   test('people the new view inserts after a navigation are badged through the observer', async () => {
