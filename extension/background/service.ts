@@ -113,8 +113,9 @@ export function createBackground(deps: BackgroundDeps): Background {
       return decide(request, { store, rules, who, now: now() });
     },
 
-    async miss({ site, selector }) {
-      await store.recordMiss(site, selector, new Date(now()).toISOString());
+    async miss({ site, selector }, context) {
+      // Counted under the site the sender is really on, whatever the message claims.
+      await store.recordMiss(context.site ?? site, selector, new Date(now()).toISOString());
       return { ok: true };
     },
 

@@ -1,5 +1,5 @@
 import { fakeBrowser } from './fake-env';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createRulesProvider, verifiedRulesItem } from '../../../extension/background/rules';
 import { LeadStore } from '../../../extension/background/store';
 import { startWorker, type Worker } from '../../../extension/background/worker';
@@ -100,6 +100,25 @@ describe('lookups', () => {
     const nobody = results[3]!;
     if (nobody.found) throw new Error('unreachable');
     expect(nobody.estimate.fit).toBe(0);
+  });
+
+  test('a batch is read in one IndexedDB transaction, and computed outcomes written in one more', async () => {
+    await start().ready();
+    const people = Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, email: i % 2 ? 'ada@acme.example' : 'bob@tiny.example' }));
+    await lookup([{ key: 'warm-up', email: 'nobody@nowhere.example' }]); // the worker notes the rules once
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    try {
+      await lookup(people);
+      expect(transaction.mock.calls.map(([stores, mode]) => [[stores].flat().includes('outcomes'), mode ?? 'readonly'])).toEqual([
+        [true, 'readonly'],
+        [true, 'readwrite'],
+      ]);
+      transaction.mockClear();
+      await lookup(people); // same minute: every outcome comes from the cache, nothing to write
+      expect(transaction).toHaveBeenCalledTimes(1);
+    } finally {
+      transaction.mockRestore();
+    }
   });
 
   test('a lookup of 200 people is answered in one reply', async () => {
@@ -256,8 +275,13 @@ describe('miss counts', () => {
   test('are counted per site and selector in the local store', async () => {
     await start().ready();
     for (let i = 0; i < 3; i++) await deliver({ leadpact: 1, kind: 'miss', payload: { site: 'gmail', selector: 'thread-row' } }, gmailSender);
+    // A content script on Gmail claiming another site is counted under Gmail.
+    await deliver({ leadpact: 1, kind: 'miss', payload: { site: 'linkedin', selector: 'profile-name' } }, gmailSender);
     const store = await LeadStore.open(databaseName);
-    expect(await store.meta('misses')).toEqual({ 'gmail:thread-row': { count: 3, last: new Date(NOW_MS).toISOString() } });
+    expect(await store.meta('misses')).toEqual({
+      'gmail:thread-row': { count: 3, last: new Date(NOW_MS).toISOString() },
+      'gmail:profile-name': { count: 1, last: new Date(NOW_MS).toISOString() },
+    });
     store.close();
   });
 });
