@@ -66,7 +66,8 @@
  *   sla.calendar, so a clock started out of hours starts at the next opening). The stop event is
  *   the earliest `until` event (matching its `where`) with start <= at <= now: `met` when
  *   at <= dueAt, else `late`, with stoppedAt. Without one: remaining = business minutes (bh) or
- *   wall minutes from now to dueAt, negative once past; remainingMinutes = Math.floor(remaining);
+ *   wall minutes from now to dueAt, negative once past; remainingMinutes = Math.floor(remaining),
+ *   and at most -1 once breached (due at closing and now after hours is 0 business minutes);
  *   `breached` when now > dueAt, else `warning` when `warn` is set and remaining <= its minutes,
  *   else `ok`.
  * - Durations: <n>m, <n>h, <n>d (24 h), <n>w (7 d); <n>bh (business hours) for SLAs only.

@@ -102,7 +102,10 @@ export function slaStates(ctx: EvalContext, program: SlaProgram, stageIndex: num
     const state: SlaStateName = now > dueMs
       ? 'breached'
       : commitment.warnMinutes !== undefined && remaining <= commitment.warnMinutes ? 'warning' : 'ok';
-    states.push({ id, state, startedAt, dueAt, remainingMinutes: Math.floor(remaining) + 0 });
+    // Past the deadline the count is negative (DESIGN 4), even when no business minute has gone
+    // by since (due at closing, now after hours): at least a minute late, never "0 left".
+    const minutes = state === 'breached' ? Math.min(Math.floor(remaining), -1) : Math.floor(remaining) + 0;
+    states.push({ id, state, startedAt, dueAt, remainingMinutes: minutes });
   }
   return states;
 }

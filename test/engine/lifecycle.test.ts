@@ -8,8 +8,8 @@ import {
   ago, DAY, event, HOUR, makeBundle, makeLead, model, NOW, NOW_MS, persona, perRule, stage, whenRule, type BundleParts,
 } from '../support/bundles';
 
-function run(parts: BundleParts, lead: Partial<Lead> & Record<string, unknown> = {}, now: string | number = NOW): Outcome {
-  return evaluate(compileRules(makeBundle(parts)), makeLead(lead), now);
+function run(parts: BundleParts, lead: Record<string, unknown> = {}, now: string | number = NOW): Outcome {
+  return evaluate(compileRules(makeBundle(parts)), makeLead(lead as Partial<Lead>), now);
 }
 
 /** A model `fit` worth the lead's properties.points (a whole number from 0 to 100): one point per step. */

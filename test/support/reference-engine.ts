@@ -259,7 +259,7 @@ export function referenceEvaluate(bundle: Bundle, lead: Lead, nowInput: number |
       const remaining = within.business ? businessMinutesBetween(calendar, now, due) : (due - now) / 60_000;
       const warn = c.warn === undefined ? undefined : minutesOf(c.warn).minutes;
       const state = now > due ? 'breached' : warn !== undefined && remaining <= warn ? 'warning' : 'ok';
-      const floored = Math.floor(remaining);
+      const floored = state === 'breached' ? Math.min(Math.floor(remaining), -1) : Math.floor(remaining);
       sla.push({ id: c.id, state, startedAt: iso(entered), dueAt: iso(due), remainingMinutes: floored === 0 ? 0 : floored });
     }
   }
