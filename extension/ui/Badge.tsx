@@ -50,6 +50,12 @@ export function Badge(props: BadgeProps) {
   // Presses on the badge are ours too: a Gmail row or an Outlook list item opens the message on a
   // click anywhere inside it. (The card's outside-press check listens in the capture phase, before this.)
   const stop = (event: Event) => event.stopPropagation();
+  // Tabbing on past the card (into the page) closes it; focus leaving the window (another tab) does not.
+  const containerRef = useRef<HTMLDivElement>(null);
+  const onFocusOut = (event: FocusEvent) => {
+    const next = event.relatedTarget as Node | null;
+    if (open && next && !containerRef.current?.contains(next)) close(false); // the container is null only after unmount
+  };
 
   let name: string;
   let face: ComponentChildren;
@@ -81,7 +87,9 @@ export function Badge(props: BadgeProps) {
 
   return (
     <div
+      ref={containerRef}
       class="lp"
+      onFocusOut={onFocusOut}
       onKeyDown={onKeyDown}
       onKeyUp={stopKey}
       onKeyPress={stopKey}

@@ -190,6 +190,23 @@ describe('the card', async () => {
     expect(card(root)).toBeNull();
   });
 
+  test('tabbing on from the card into the page closes it, without pulling focus back', async () => {
+    const { root } = mount(found());
+    const pageLink = document.createElement('a');
+    pageLink.href = '#next';
+    document.body.append(pageLink);
+    button(root).click();
+    await flush();
+    const select = root.querySelector('select')!;
+    select.dispatchEvent(new FocusEvent('focusout', { bubbles: true, composed: true, relatedTarget: buttonNamed(root, 'Accept') }));
+    await flush();
+    expect(card(root)).not.toBeNull(); // moving inside the card keeps it open
+    select.dispatchEvent(new FocusEvent('focusout', { bubbles: true, composed: true, relatedTarget: pageLink }));
+    await flush();
+    expect(card(root)).toBeNull();
+    expect(root.activeElement).not.toBe(button(root));
+  });
+
   test('typing in the card does not trigger the page shortcuts', async () => {
     const { root } = mount(found());
     const heard = vi.fn();
