@@ -6,7 +6,7 @@
  * - stageEnteredAt: the same instant (so `2026-11-19T10:00:00Z` matches `...00.000Z`), or null;
  * - fired: every listed rule contributed; notFired: none of them did;
  * - sla: each commitment's state; `none` means the outcome does not report it.
- * Rules may be named by id (ids are unique across models) or as `model/rule`.
+ * Rules are named by id (ids are unique across the repository; validation rejects anything else).
  */
 import { evaluate, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { Bundle, TestsFile } from '../../extension/engine/generated/rules';
