@@ -10,7 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
-import { parse as parseCsv, type CsvError, type Info } from 'csv-parse';
+import { parse as parseCsv, type CsvError } from 'csv-parse';
 
 export type InputFormat = 'jsonl' | 'json' | 'csv';
 export const INPUT_FORMATS: readonly InputFormat[] = ['jsonl', 'json', 'csv'];
@@ -270,7 +270,7 @@ export interface CsvOptions {
 
 /** The rows of a CSV export as objects keyed by header; a broken row becomes an error item. */
 export async function* readCsv(chunks: AsyncIterable<Buffer>, options: CsvOptions = {}): AsyncGenerator<InputItem[]> {
-  const skipped: InputItem[] = [];
+  let batch: InputItem[] = [];
   const parser = parseCsv({
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -279,42 +279,74 @@ export async function* readCsv(chunks: AsyncIterable<Buffer>, options: CsvOption
       options.onHeader?.(names);
       return names;
     },
-    info: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (error: CsvError | undefined) => {
-      if (error) skipped.push({ line: csvErrorLine(error), col: 1, error: describeCsvError(error) });
+      if (error) batch.push({ line: csvErrorLine(error), col: 1, error: describeCsvError(error) });
       return undefined;
     },
   });
+  // csv-parse's stream is a thin shell over a synchronous core (`parser.api.parse`, what its own
+  // sync API runs). Feeding the core directly, chunk by chunk, costs a third less than the stream
+  // with `info: true`, keeps skipped rows in line order, and gives each record its line for free.
+  const core = (parser as unknown as { api?: SyncCore }).api;
+  if (typeof core?.parse !== 'function') {
+    yield* readCsvStream(chunks, parser, () => batch.splice(0));
+    return;
+  }
+  const push = (record: Record<string, string>) => {
+    batch.push({ line: parser.info.lines, value: record });
+  };
+  const fail = (error: Error | undefined): boolean => {
+    if (!error) return false;
+    // What csv-parse cannot skip past (an unclosed quote at the end of the file, a bad option).
+    const csvError = error as CsvError;
+    batch.push({ line: typeof csvError.lines === 'number' ? csvError.lines : parser.info.lines, col: 1, error: describeCsvError(csvError), fatal: true });
+    return true;
+  };
+  for await (const chunk of chunks) {
+    if (fail(core.parse(chunk, false, push, noop))) break;
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (!batch.some((item) => 'fatal' in item)) fail(core.parse(undefined, true, push, noop));
+  if (batch.length > 0) yield batch;
+}
+
+interface SyncCore {
+  parse(chunk: Buffer | undefined, end: boolean, push: (record: Record<string, string>) => void, close: () => void): Error | undefined;
+}
+
+function noop(): void {}
+
+/** The same through csv-parse's stream API, for a csv-parse whose core is not reachable. */
+async function* readCsvStream(
+  chunks: AsyncIterable<Buffer>,
+  parser: ReturnType<typeof parseCsv>,
+  takeSkipped: () => InputItem[],
+): AsyncGenerator<InputItem[]> {
   const input = Readable.from(chunks, { objectMode: false });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
-
   let batch: InputItem[] = [];
-  const flushSkipped = (beforeLine: number) => {
-    while (skipped.length > 0 && skipped[0]!.line <= beforeLine) batch.push(skipped.shift()!);
-  };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: Info }>) {
-      const lineNumber = info.lines;
-      flushSkipped(lineNumber);
-      batch.push({ line: lineNumber, value: record });
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      batch.push(...takeSkipped(), { line: parser.info.lines, value: record });
       if (batch.length >= 256) {
         yield batch;
         batch = [];
       }
     }
   } catch (error) {
-    // Errors csv-parse cannot skip past (an unclosed quote at the end of the file, a bad option).
-    flushSkipped(Number.POSITIVE_INFINITY);
     const csvError = error as CsvError;
-    batch.push({ line: typeof csvError.lines === 'number' ? csvError.lines : 1, col: 1, error: describeCsvError(csvError), fatal: true });
+    batch.push(...takeSkipped(), { line: typeof csvError.lines === 'number' ? csvError.lines : 1, col: 1, error: describeCsvError(csvError), fatal: true });
   } finally {
     input.unpipe(parser);
     input.destroy();
   }
-  flushSkipped(Number.POSITIVE_INFINITY);
+  batch.push(...takeSkipped());
   if (batch.length > 0) yield batch;
 }
 
