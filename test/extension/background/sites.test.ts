@@ -18,7 +18,8 @@ describe("the worker's table of site origins", () => {
   });
 
   test('matches the manifest\'s host permissions, and nothing else', async () => {
-    const manifest = typeof config.manifest === 'function' ? await config.manifest({ browser: 'chrome', manifestVersion: 3, mode: 'production', command: 'build' } as never) : config.manifest;
+    const env = { browser: 'chrome', manifestVersion: 3, mode: 'production', command: 'build' } as never;
+    const manifest = await (typeof config.manifest === 'function' ? config.manifest(env) : config.manifest);
     const hosts = (manifest?.host_permissions ?? []).map(originOf).sort();
     expect(Object.values(siteOrigins).flat().sort()).toEqual(hosts);
   });
