@@ -11,6 +11,8 @@
 //    (p95, target < 100 ms), and the longest task on the renderer main thread (from a Chromium trace).
 //    Baseline: the same inbox and schedule without the extension, where a row can be painted in
 //    the first frame after its insertion.
+// 3. The same time to badge with the built extension itself loaded into Chromium (its service
+//    worker answering from IndexedDB over runtime messaging), on a routed https://mail.google.com.
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +29,8 @@ const CHROMIUM = process.env.LEADPACT_CHROMIUM ?? '/usr/bin/chromium';
 export default async function run(): Promise<BenchResult[]> {
   const work = await mkdtemp(path.join(tmpdir(), 'leadpact-bench-content-'));
   try {
-    return [...(await sizeBenchmark(work)), ...(await latencyBenchmark(work))];
+    const size = await sizeBenchmark(work);
+    return [...size.results, ...(await latencyBenchmark(work, size.dist))];
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -38,13 +41,14 @@ export default async function run(): Promise<BenchResult[]> {
 const gzipped = (bytes: Buffer | string) => gzipSync(bytes, { level: 9 }).length;
 const kb = (bytes: number) => bytes / 1024;
 
-async function sizeBenchmark(work: string): Promise<BenchResult[]> {
+/** Sizes of the built content scripts; `dist` is the built extension (reused for the real-extension latency). */
+async function sizeBenchmark(work: string): Promise<{ results: BenchResult[]; dist: string | null }> {
   const outDir = path.join(work, 'wxt');
   try {
     const { build } = await import('wxt');
     await build({ root: repoRoot, outDir, mode: 'production', logger: quietLogger(), vite: () => ({ logLevel: 'silent' }) });
   } catch (error) {
-    return [{ name: 'content script size (build failed)', value: Number.NaN, unit: 'KB', note: String(error).split('\n')[0] }];
+    return { results: [{ name: 'content script size (build failed)', value: Number.NaN, unit: 'KB', note: String(error).split('\n')[0] }], dist: null };
   }
   const dist = path.join(outDir, 'chrome-mv3');
   const preactBytes = gzipped(
@@ -73,7 +77,7 @@ async function sizeBenchmark(work: string): Promise<BenchResult[]> {
         (Number.isFinite(backgroundBytes) ? `; background bundle ${kb(backgroundBytes).toFixed(1)} KB gzipped (${(bytes / backgroundBytes).toFixed(2)}x)` : ''),
     });
   }
-  return results;
+  return { results, dist };
 }
 
 function quietLogger() {
@@ -174,12 +178,13 @@ interface Measurement {
 }
 
 /** Runs in the page: inserts the rows on the schedule, returns per-row latencies and the longest task. */
-async function measureInPage(options: { withExtension: boolean; batches: number; perBatch: number; gapMs: number }): Promise<{ latencies: number[]; badges: number }> {
+async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extension'; batches: number; perBatch: number; gapMs: number }): Promise<{ latencies: number[]; badges: number }> {
   const w = window as unknown as { makeRow(i: number): HTMLElement; leadpactBench?: { start(): () => void } };
   const frame = () => new Promise<number>((resolve) => requestAnimationFrame((t) => resolve(t)));
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const rows = document.getElementById('rows')!;
-  const stop = options.withExtension ? w.leadpactBench!.start() : () => undefined;
+  // 'extension': the installed extension's own content script is already running in its isolated world.
+  const stop = options.mode === 'harness' ? w.leadpactBench!.start() : () => undefined;
   await frame();
   await frame();
 
@@ -216,7 +221,7 @@ async function measureInPage(options: { withExtension: boolean; batches: number;
     const t0 = performance.now();
     rows.append(fragment);
     for (const key of keys) insertedAt.set(key, t0);
-    if (!options.withExtension) {
+    if (options.mode === 'baseline') {
       requestAnimationFrame(() => {
         const t = performance.now();
         for (const key of keys) shownAt.set(key, t);
@@ -224,7 +229,7 @@ async function measureInPage(options: { withExtension: boolean; batches: number;
     }
     await sleep(options.gapMs);
   }
-  const deadline = performance.now() + 3000;
+  const deadline = performance.now() + 5000;
   while (shownAt.size < insertedAt.size && performance.now() < deadline) await frame();
   await frame();
   watcher.disconnect();
@@ -263,7 +268,19 @@ function percentile(values: number[], p: number): number {
 
 const median = (values: number[]) => percentile(values, 50);
 
-async function latencyBenchmark(work: string): Promise<BenchResult[]> {
+interface Scenario {
+  label: string;
+  batches: number;
+  perBatch: number;
+  gapMs: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { label: `${ROWS} rows as an infinite list (20 batches of 10, 50 ms apart)`, batches: 20, perBatch: 10, gapMs: 50 },
+  { label: `${ROWS} rows inserted at once`, batches: 1, perBatch: ROWS, gapMs: 0 },
+];
+
+async function latencyBenchmark(work: string, extensionDir: string | null): Promise<BenchResult[]> {
   let harness: string;
   try {
     harness = await bundleHarness(work);
@@ -271,19 +288,16 @@ async function latencyBenchmark(work: string): Promise<BenchResult[]> {
     return [{ name: 'badge latency (harness did not bundle)', value: Number.NaN, unit: 'ms', note: String(error).split('\n')[0] }];
   }
   const { chromium } = await import('playwright-core');
-  let browser;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   } catch (error) {
     return [{ name: 'badge latency (Chromium did not start)', value: Number.NaN, unit: 'ms', note: String(error).split('\n')[0] }];
   }
   try {
-    const scenarios = [
-      { label: `${ROWS} rows as an infinite list (20 batches of 10, 50 ms apart)`, batches: 20, perBatch: 10, gapMs: 50 },
-      { label: `${ROWS} rows inserted at once`, batches: 1, perBatch: ROWS, gapMs: 0 },
-    ];
     const results: BenchResult[] = [];
-    for (const scenario of scenarios) {
+    const baselines = new Map<Scenario, number>();
+    for (const scenario of SCENARIOS) {
       const runs: Record<'with' | 'without', Measurement[]> = { with: [], without: [] };
       for (let run = 0; run < RUNS; run++) {
         for (const withExtension of [false, true]) {
@@ -292,7 +306,7 @@ async function latencyBenchmark(work: string): Promise<BenchResult[]> {
           await page.addScriptTag({ content: harness });
           await page.evaluate('globalThis.__name = (fn) => fn'); // tsx keeps function names with a helper the page lacks
           await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
-          const measured = await page.evaluate(measureInPage, { withExtension, batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs });
+          const measured = await page.evaluate(measureInPage, { mode: withExtension ? 'harness' : 'baseline', batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs } as const);
           const trace = await browser.stopTracing();
           await page.close();
           runs[withExtension ? 'with' : 'without'].push({
@@ -308,6 +322,7 @@ async function latencyBenchmark(work: string): Promise<BenchResult[]> {
       const task = median(runs.with.map((m) => m.longestTask));
       const baseTask = median(runs.without.map((m) => m.longestTask));
       const badges = Math.min(...runs.with.map((m) => m.badges));
+      baselines.set(scenario, baseP95);
       results.push({
         name: `time to badge p95, ${scenario.label}`,
         value: p95,
@@ -316,7 +331,7 @@ async function latencyBenchmark(work: string): Promise<BenchResult[]> {
         ratio: baseP95 / p95,
         target: '< 100 ms',
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
-        note: `Chromium, median of ${RUNS} runs; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+        note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
       results.push({
         name: `longest main-thread task, ${scenario.label}`,
@@ -327,8 +342,86 @@ async function latencyBenchmark(work: string): Promise<BenchResult[]> {
         note: `Chromium trace (RunTask on the renderer main thread, the page's own work and rendering included), median of ${RUNS} runs`,
       });
     }
+    await browser.close();
+    browser = null;
+    if (extensionDir) results.push(...(await realExtensionLatency(extensionDir, baselines)));
     return results;
   } finally {
-    await browser.close();
+    await browser?.close();
+  }
+}
+
+/**
+ * The built extension itself, loaded into Chromium: its content script on a routed
+ * https://mail.google.com page, lookups answered by its service worker from IndexedDB (the sample
+ * leads it seeds on install). Persistent contexts cannot be traced from playwright, so only the
+ * time to badge is reported here.
+ */
+async function realExtensionLatency(extensionDir: string, baselines: Map<Scenario, number>): Promise<BenchResult[]> {
+  const { chromium } = await import('playwright-core');
+  const profile = await mkdtemp(path.join(tmpdir(), 'leadpact-bench-profile-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: false,
+      args: ['--headless=new', '--no-sandbox', `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    return [{ name: 'time to badge, real extension (Chromium did not start)', value: Number.NaN, unit: 'ms', note: String(error).split('\n')[0] }];
+  }
+  try {
+    await context.route('https://mail.google.com/**', (route) => route.fulfill({ contentType: 'text/html', body: INBOX_HTML }));
+    if (context.serviceWorkers().length === 0) await context.waitForEvent('serviceworker', { timeout: 20_000 });
+    const open = async () => {
+      const page = await context.newPage();
+      await page.goto('https://mail.google.com/mail/u/0/#inbox');
+      await page.evaluate('globalThis.__name = (fn) => fn');
+      await page.waitForTimeout(300); // the content script starts at document_idle
+      return page;
+    };
+    // Warm-up, not measured: the worker seeds the sample leads on install and answers the first
+    // lookup once that is done.
+    const warm = await open();
+    const warmed = await warm
+      .evaluate(async () => {
+        const rows = document.getElementById('rows')!;
+        rows.append((window as unknown as { makeRow(i: number): HTMLElement }).makeRow(0));
+        const until = performance.now() + 60_000;
+        while (!rows.querySelector('leadpact-badge') && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+        return rows.querySelector('leadpact-badge') !== null;
+      })
+      .catch(() => false);
+    await warm.close();
+    if (!warmed) return [{ name: 'time to badge, real extension (no badge within 60 s)', value: Number.NaN, unit: 'ms' }];
+
+    const results: BenchResult[] = [];
+    for (const scenario of SCENARIOS) {
+      const measured: Measurement[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const page = await open();
+        const m = await page.evaluate(measureInPage, { mode: 'extension', batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs } as const);
+        await page.close();
+        measured.push({ p95: percentile(m.latencies, 95), max: Math.max(...m.latencies), longestTask: Number.NaN, badges: m.badges });
+      }
+      const p95 = median(measured.map((m) => m.p95));
+      const baseP95 = baselines.get(scenario) ?? Number.NaN;
+      const badges = Math.min(...measured.map((m) => m.badges));
+      results.push({
+        name: `time to badge p95, real extension, ${scenario.label}`,
+        value: p95,
+        unit: 'ms',
+        baseline: { name: 'same inbox without the extension: insertion to first paintable frame', value: baseP95 },
+        ratio: baseP95 / p95,
+        target: '< 100 ms',
+        ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
+        note: `Chromium with the built extension (service worker lookups over runtime messaging and IndexedDB), median of ${RUNS} runs; worst row ${median(measured.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+      });
+    }
+    return results;
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
   }
 }
