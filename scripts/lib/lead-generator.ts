@@ -667,6 +667,26 @@ function journeyEvents(journey: Journey, t: Timeline, dice: Dice, archetype: Arc
   }
 }
 
+/** Events a rep reacts to: the moments a lead usually crosses into MQL. */
+const BUYING_SIGNALS = new Set(['content_download', 'webinar_attended', 'trial_signup']);
+
+/**
+ * Reps work the MQL queue: for most leads with buying signals a rep writes or calls after a
+ * signal, usually within hours (the first-touch SLA met), sometimes days later (late); the rest
+ * wait (ok, warning or breached, by age).
+ */
+function followUpSignals(t: Timeline, dice: Dice): void {
+  const rep = dice.weighted([['prompt', 45], ['slow', 20], ['none', 35]] as const);
+  if (rep === 'none') return;
+  const signals = t.planned.filter((e) => BUYING_SIGNALS.has(e.type) || (e.type === 'page_view' && e.props?.url?.includes('/pricing')));
+  for (const signal of signals) {
+    if (!dice.chance(0.8)) continue;
+    const at = rep === 'prompt' ? signal.ms + dice.int(20, 240) * MINUTE : signal.ms + dice.int(2, 5) * DAY + dice.int(0, 8 * 60) * MINUTE;
+    if (dice.chance(0.75)) t.add('email_sent', at);
+    else t.add('call', at, { outcome: dice.pick(['connected', 'voicemail', 'no-answer']) });
+  }
+}
+
 /** A lead Sales has worked: recorded in the CRM as sal, sql, opportunity or customer. */
 function workedJourney(t: Timeline, dice: Dice): Outcome {
   const stage = dice.weighted<RecordedStage>([['sal', 35], ['sql', 25], ['opportunity', 22], ['customer', 18]]);
@@ -793,6 +813,7 @@ function makeLead(index: number, seed: number, nowMs: number, pool: CompanyPool)
   const timeline = new Timeline(dice, nowMs);
   const journey = dice.weighted(JOURNEYS[archetype]);
   const outcome = journeyEvents(journey, timeline, dice, archetype);
+  if (journey === 'content' || journey === 'active' || journey === 'trial') followUpSignals(timeline, dice);
   // A few leads have activity stamped just after `now` (clock skew, imports from another zone).
   if (dice.chance(0.015)) {
     const at = nowMs + dice.int(1, 3 * 24 * 60) * MINUTE;
