@@ -5,8 +5,9 @@
 import { browser } from 'wxt/browser';
 import type { Bundle } from '../engine/generated/rules';
 import { onMessage, type Route } from '../lib/messaging';
+import type { MessageKind, Request, Response } from '../lib/protocol';
 import { getSettings } from '../lib/settings';
-import { createRouter } from './handlers';
+import { createRouter, type Handlers, type MessageContext } from './handlers';
 import { createRulesProvider, type RulesProvider } from './rules';
 import { sampleLeadsPath } from './samples';
 import { createBackground, type Background } from './service';
@@ -48,14 +49,23 @@ export function startWorker(options: WorkerOptions): Worker {
 
   // The background's handlers, opened on first use; the router checks the sender and parses the
   // payload before any of them runs.
-  const lazyHandlers = new Proxy({} as Background['handlers'], {
-    get: (_target, kind: keyof Background['handlers']) => async (request: never, context: never) => {
+  const later = <K extends MessageKind>(kind: K): Handlers[K] => {
+    const handler = async (request: Request<K>, context: MessageContext): Promise<Response<K>> => {
       const { background } = await open();
       // A lookup racing the first seeding waits for it, so the first badges are not all "unknown".
       await background.seed();
-      return background.handlers[kind](request, context);
-    },
-  });
+      const handle = background.handlers[kind] as unknown as (request: Request<K>, context: MessageContext) => Promise<Response<K>>;
+      return handle(request, context);
+    };
+    return handler as unknown as Handlers[K];
+  };
+  const lazyHandlers: Handlers = {
+    lookup: later('lookup'),
+    decide: later('decide'),
+    miss: later('miss'),
+    status: later('status'),
+    leadsChanged: later('leadsChanged'),
+  };
   const extensionUrl = new URL(extensionFileUrl('/'));
   const route = createRouter(lazyHandlers, {
     extensionId: browser.runtime.id,
