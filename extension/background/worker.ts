@@ -45,7 +45,10 @@ export function startWorker(options: WorkerOptions): Worker {
         loadSamples: options.loadSamples ?? fetchSampleLeads,
         ...(options.log ? { log: options.log } : {}),
       }),
-    })));
+    })).catch((error: unknown) => {
+      opened = undefined; // the next event tries again rather than failing for the worker's lifetime
+      throw error;
+    }));
 
   // The background's handlers, opened on first use; the router checks the sender and parses the
   // payload before any of them runs.
