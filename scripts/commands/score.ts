@@ -18,6 +18,7 @@ import { formatFromName, INPUT_FORMATS, peek, readCsv, readJsonArray, readJsonLi
 import { repoRoot } from '../lib/paths';
 import { loadRules } from '../lib/rules-repo';
 import { dirSource } from '../lib/rules-source';
+import { activityBatches, Activities } from '../lib/score-events';
 import { detectMapping, headerProblem, resolveMapping, type ResolvedMapping } from '../lib/score-mapping';
 import { createWriter, OUTPUT_FORMATS, type OutputFormat } from '../lib/score-output';
 
@@ -35,6 +36,10 @@ Options:
   --limit <n>            stop after n scored leads
   --rules <dir>          the rules folder (default: rules/ of this repository)
   --input-format <f>     jsonl, json or csv (default: from the file name, else from the content)
+  --events <file>        an activity export (one row per activity) whose rows become events of
+                         the leads they name, by id or email; read into memory before the leads
+  --events-map <id|file> the activity mapping (records: events); default: the rules' only one,
+                         e.g. hubspot-activities
 
 Rows that cannot be read are reported on stderr with their line and skipped; the exit code is
 then 1. A summary (rows read, scored, skipped, leads per stage, time) closes every run on stderr.
@@ -77,6 +82,8 @@ interface Options {
   limit: number;
   rulesDir: string;
   inputFormat: InputFormat | undefined;
+  events: string | undefined;
+  eventsMap: string | undefined;
 }
 
 export async function runScore(argv: string[], io: ScoreIo): Promise<number> {
@@ -90,6 +97,8 @@ export async function runScore(argv: string[], io: ScoreIo): Promise<number> {
       limit: { type: 'string' },
       rules: { type: 'string' },
       'input-format': { type: 'string' },
+      events: { type: 'string' },
+      'events-map': { type: 'string' },
     },
     USAGE,
   );
@@ -119,9 +128,46 @@ export async function runScore(argv: string[], io: ScoreIo): Promise<number> {
     throw new CliError(`${mapping.source} reads activity rows (records: events), not leads; score a leads export with a leads mapping`);
   }
 
+  const activities = options.events !== undefined ? await resolveActivities(options, bundle, io) : undefined;
   const input = await openInput(options.file, io);
   try {
-    return await scoreStream(options, bundle, rules, mapping, input, io);
+    return await scoreStream(options, bundle, rules, mapping, input, io, activities);
+  } finally {
+    await input.close();
+  }
+}
+
+interface LoadedActivities {
+  activities: Activities;
+  name: string;
+  /** Rows skipped, or the file stopped being readable: the run exits 1. */
+  failed: boolean;
+}
+
+/** Reads the --events file through its mapping, reporting bad rows like the leads' own. */
+async function resolveActivities(options: Options, bundle: Bundle, io: ScoreIo): Promise<LoadedActivities> {
+  let mapping: ResolvedMapping;
+  if (options.eventsMap !== undefined) {
+    mapping = await resolveMapping(options.eventsMap, bundle, io.cwd);
+  } else {
+    const candidates = bundle.mappings.filter((m) => m.records === 'events');
+    if (candidates.length !== 1) {
+      throw new CliError(`--events needs --events-map <id|file>: the rules have ${candidates.length === 0 ? 'no activity mapping' : `several (${candidates.map((m) => m.id).join(', ')})`}`);
+    }
+    mapping = await resolveMapping(candidates[0]!.id, bundle, io.cwd);
+  }
+  if (mapping.program.mapping.records !== 'events') {
+    throw new CliError(`${mapping.source} maps rows to leads; --events-map needs an activity mapping (records: events)`);
+  }
+  const input = await openInput(options.events!, io);
+  try {
+    const { head, chunks } = await peek(input.chunks);
+    const format = (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
+    const activities = new Activities(mapping.program.mapping.events?.leadKey ?? 'id');
+    const { fatal } = await activities.load(activityBatches(format, chunks, mapping), mapping, (line, col, message) => {
+      io.stderr.write(`${input.name}:${line}:${col}: ${message}\n`);
+    });
+    return { activities, name: input.name, failed: fatal || activities.tally.skipped > 0 };
   } finally {
     await input.close();
   }
@@ -143,6 +189,7 @@ function readOptions(values: Record<string, string | boolean | undefined>, posit
     now = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(nowText) ? Date.parse(nowText) : Number.NaN;
     if (!Number.isFinite(now)) throw new CliError(`--now must be an ISO 8601 instant with a zone, e.g. 2026-11-20T12:00:00Z; got "${nowText}"`);
   }
+  if (values['events-map'] !== undefined && values.events === undefined) throw new CliError('--events-map goes with --events <activity file>');
   let limit = Number.POSITIVE_INFINITY;
   const limitText = values.limit as string | undefined;
   if (limitText !== undefined) {
@@ -158,6 +205,8 @@ function readOptions(values: Record<string, string | boolean | undefined>, posit
     limit,
     rulesDir: values.rules !== undefined ? path.resolve(cwd, values.rules as string) : path.join(repoRoot, 'rules'),
     inputFormat: inputFormat as InputFormat | undefined,
+    events: values.events as string | undefined,
+    eventsMap: values['events-map'] as string | undefined,
   };
 }
 
@@ -209,6 +258,7 @@ async function scoreStream(
   explicitMapping: ResolvedMapping | undefined,
   input: Input,
   io: ScoreIo,
+  activities: LoadedActivities | undefined,
 ): Promise<number> {
   const started = performance.now();
   const { head, chunks: raw } = await peek(input.chunks);
@@ -277,7 +327,7 @@ async function scoreStream(
           report(item.line, 1, lead);
           continue;
         }
-        const outcome = evaluate(rules, lead, options.now);
+        const outcome = evaluate(rules, activities ? activities.activities.attach(lead) : lead, options.now);
         writer.add(lead, outcome);
         tally.scored++;
         const stage = outcome.stage ?? '(none)';
@@ -307,9 +357,11 @@ async function scoreStream(
     await batches.return(undefined);
   }
 
-  io.stderr.write(progress.clear() + summary(tally, performance.now() - started, options.limit, bundle.lifecycle.stages.map((s) => s.id)));
+  io.stderr.write(progress.clear());
+  if (activities) io.stderr.write(activitySummary(activities));
+  io.stderr.write(summary(tally, performance.now() - started, options.limit, bundle.lifecycle.stages.map((s) => s.id)));
   if (needsMap) return 2;
-  return tally.skipped > 0 || tally.stoppedBy !== undefined ? 1 : 0;
+  return tally.skipped > 0 || tally.stoppedBy !== undefined || activities?.failed ? 1 : 0;
 }
 
 /** A row as a lead record: through the mapping, else checked against the lead record shape. */
@@ -336,6 +388,15 @@ function summary(tally: Tally, elapsedMs: number, limit: number, stageIds: reado
     tally.stoppedBy !== undefined && tally.stoppedBy !== 'header' ? '; the rest of the input could not be read' : '',
   ];
   return `${parts.join('')}\n`;
+}
+
+function activitySummary({ activities, name }: LoadedActivities): string {
+  const n = (value: number) => value.toLocaleString('en');
+  const { read, attached, skipped, ignored } = activities.tally;
+  const unmatched = activities.unmatchedLeads();
+  return `leadpact score: ${name}: ${n(read)} activity row${read === 1 ? '' : 's'} read, ${n(attached)} attached to scored leads, ` +
+    `${n(skipped)} skipped${ignored > 0 ? `, ${n(ignored)} of types the rules do not use` : ''}` +
+    `${unmatched > 0 ? `; ${n(unmatched)} lead${unmatched === 1 ? '' : 's'} named by activities not among the scored leads` : ''}\n`;
 }
 
 /** stdout with backpressure; a closed pipe (`| head`) ends the run quietly. */

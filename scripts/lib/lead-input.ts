@@ -223,6 +223,7 @@ export async function* readJsonArray(chunks: AsyncIterable<Buffer>, recordsPath 
   };
 
   for await (const next of chunks) {
+    locate(chunkBase + chunk.length); // count the previous chunk's remaining line breaks
     chunkBase += chunk.length;
     chunk = next;
     try {

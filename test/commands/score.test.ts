@@ -116,6 +116,41 @@ describe('leadpact score: inputs', () => {
     expect(outcomes.map((o) => o.id)).toEqual(['003A1', '003A2']);
   });
 
+  it('attaches the rows of an activity export (--events) to the leads they name by email, as events', async () => {
+    const { code, stdout, stderr } = await score(['hubspot-contacts.csv', '--events', 'hubspot-activities.csv']);
+    const pricing = 'https://www.quillstack.example/pricing';
+    const [ada, bo] = expected([
+      {
+        id: '501', name: 'Ada Okonkwo', email: 'ada@northwind.example', title: 'VP Data',
+        company: { name: 'Northwind, Inc.', employees: 1200, industry: 'software', country: 'ES' },
+        stage: 'mql', createdAt: '2026-03-14T09:23:00Z',
+        properties: { budget_confirmed: true, tech_stack: ['snowflake', 'dbt'], marketing_consent: true },
+        events: [
+          { type: 'page_view', at: '2026-11-10T09:00:00Z', url: pricing },
+          { type: 'page_view', at: '2026-11-18T09:00:00Z', url: pricing },
+          { type: 'demo_requested', at: '2026-11-19T10:00:00Z' },
+        ],
+      },
+      {
+        id: '502', name: 'Bo', email: 'bo@mailbox.example', title: 'Student', stage: 'subscriber', createdAt: '2026-10-01T00:00:00Z',
+        properties: { marketing_consent: false }, events: [{ type: 'email_open', at: '2026-11-15T08:00:00Z', campaign: 'winter-newsletter' }],
+      },
+    ]);
+    expect(jsonLines(stdout)).toEqual([ada, bo]);
+    expect(ada!.fired.some((f) => f.model === 'engagement')).toBe(true);
+    // Two activity rows are bad: reported with the activity file's lines, and the run exits 1.
+    expect(code).toBe(1);
+    expect(stderr).toContain('hubspot-activities.csv:7:1: column "Activity Date": "last tuesday" is not a date');
+    expect(stderr).toContain('hubspot-activities.csv:8:1: column "Activity Type": "Fax Sent" is not an event type');
+    expect(stderr).toContain('leadpact score: hubspot-activities.csv: 7 activity rows read, 4 attached to scored leads, 2 skipped; 1 lead named by activities not among the scored leads');
+  });
+
+  it('refuses a leads mapping for --events-map and --events-map without --events', async () => {
+    expect((await usageError(['hubspot-contacts.csv', '--events', 'hubspot-activities.csv', '--events-map', 'hubspot-contacts'])).message)
+      .toMatch(/mapping hubspot-contacts maps rows to leads; --events-map needs an activity mapping/);
+    expect((await usageError(['hubspot-contacts.csv', '--events-map', 'hubspot-activities'])).message).toBe('--events-map goes with --events <activity file>');
+  });
+
   it('reads a CSV through a mapping file given to --map, with its own delimiter', async () => {
     const { code, stdout } = await score(['custom.csv', '--map', 'custom-map.yaml']);
     expect(code).toBe(0);
