@@ -37,19 +37,14 @@ export function Badge(props: BadgeProps) {
     if (restoreFocus) buttonRef.current?.focus(); // null only after unmount
   };
 
-  // Keys pressed in the badge or card are ours: stopping them here keeps the page's keyboard
-  // shortcuts (Gmail's "e" archives, "#" deletes) from acting on what the rep types in the card.
+  // Keys and presses inside the badge never reach the page: badge-host.tsx stops them at the
+  // shadow root (once per badge, outside the render).
   const onKeyDown = (event: KeyboardEvent) => {
-    event.stopPropagation();
     if (event.key === 'Escape' && open) {
       event.preventDefault();
       close(true);
     }
   };
-  const stopKey = (event: KeyboardEvent) => event.stopPropagation();
-  // Presses on the badge are ours too: a Gmail row or an Outlook list item opens the message on a
-  // click anywhere inside it. (The card's outside-press check listens in the capture phase, before this.)
-  const stop = (event: Event) => event.stopPropagation();
   // Tabbing on past the card (into the page) closes it; focus leaving the window (another tab) does not.
   const containerRef = useRef<HTMLDivElement>(null);
   const onFocusOut = (event: FocusEvent) => {
@@ -91,15 +86,6 @@ export function Badge(props: BadgeProps) {
       class="lp"
       onFocusOut={onFocusOut}
       onKeyDown={onKeyDown}
-      onKeyUp={stopKey}
-      onKeyPress={stopKey}
-      onClick={stop}
-      onDblClick={stop}
-      onMouseDown={stop}
-      onMouseUp={stop}
-      onPointerDown={stop}
-      onPointerUp={stop}
-      onContextMenu={stop}
     >
       <button
         ref={buttonRef}

@@ -65,6 +65,9 @@ function adoptSharedSheet(doc: Document, root: ShadowRoot): boolean {
   }
 }
 
+const CONTAINED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'contextmenu'] as const;
+const stopPropagation = (event: Event) => event.stopPropagation();
+
 export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: shadowModeFor(import.meta.env.MODE) });
@@ -74,6 +77,11 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
     style.textContent = BADGE_CSS;
     root.append(style);
   }
+  // Keys pressed in the badge or card are ours: stopped here, the page's keyboard shortcuts (Gmail's
+  // "e" archives, "#" deletes) never see what the rep types in the card. Presses too: a Gmail row or
+  // an Outlook list item opens the message on a click anywhere inside it. (The card's outside-press
+  // check listens on the document in the capture phase, before this.)
+  for (const type of CONTAINED_EVENTS) root.addEventListener(type, stopPropagation);
   // Preact owns this container only: rendering into the root itself would remove a <style>.
   const container = doc.createElement('span');
   root.append(container);

@@ -15,7 +15,7 @@
 //    worker answering from IndexedDB over runtime messaging), on a routed https://mail.google.com.
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../lib/paths';
 import type { BenchResult } from './types';
@@ -331,7 +331,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
         ratio: baseP95 / p95,
         target: '< 100 ms',
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
-        note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+        note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
       results.push({
         name: `longest main-thread task, ${scenario.label}`,
@@ -416,7 +416,7 @@ async function realExtensionLatency(extensionDir: string, baselines: Map<Scenari
         ratio: baseP95 / p95,
         target: '< 100 ms',
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
-        note: `Chromium with the built extension (service worker lookups over runtime messaging and IndexedDB), median of ${RUNS} runs; worst row ${median(measured.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+        note: `Chromium with the built extension (service worker lookups over runtime messaging and IndexedDB), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(measured.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
     }
     return results;

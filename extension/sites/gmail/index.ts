@@ -15,11 +15,11 @@ function isMeName(name: string | null): boolean {
   return name !== null && ME_NAMES.has(name.trim().toLowerCase());
 }
 
-/** Adds the addresses of the owner's own chips ("me") inside `scope`. */
-function addMeChips(scope: ParentNode, owners: Set<string>, onMiss: MissReporter | undefined): void {
-  for (const chip of queryAllWithin(scope, EMAIL_ATTR)) {
+/** Adds the addresses of the owner's own chips ("me") among `chips`. */
+function addMeChips(chips: Iterable<Element>, owners: Set<string>, onMiss: MissReporter | undefined): void {
+  for (const chip of chips) {
     attempt(onMiss, 'gmail.owner.me-chip', () => {
-      if (isInert(chip) || !isMeName(chip.getAttribute('name'))) return;
+      if (!chip.hasAttribute('email') || !isMeName(chip.getAttribute('name')) || isInert(chip)) return;
       const email = normaliseEmail(chip.getAttribute('email'));
       if (email) owners.add(email);
     });
@@ -35,19 +35,20 @@ function pageOwners(doc: Document | null, onMiss: MissReporter | undefined): Set
       for (const { email } of parseMailboxes(element.getAttribute('aria-label'))) owners.add(email);
     });
   }
-  addMeChips(doc, owners, onMiss);
+  addMeChips(queryAllWithin(doc, EMAIL_ATTR), owners, onMiss);
   return owners;
 }
 
 /**
  * The owner's addresses. The page is read once per page view (with a memo); every call then adds
- * only what costs nothing or lies inside `root`: the title's address and the "me" chips there.
+ * only what costs nothing or lies inside `root`: the title's address and the "me" chips among the
+ * chips `root` holds (already matched, so no second query).
  */
-function ownerEmails(root: ParentNode, doc: Document | null, onMiss: MissReporter | undefined, memo: PageMemo | undefined): Set<string> {
+function ownerEmails(root: ParentNode, chips: Element[], doc: Document | null, onMiss: MissReporter | undefined, memo: PageMemo | undefined): Set<string> {
   const owners = remember(memo, 'gmail.owners', () => pageOwners(doc, onMiss));
   const fromTitle = normaliseEmail(OWNER_TITLE.exec(doc?.title ?? '')?.[1]);
   if (fromTitle) owners.add(fromTitle);
-  if (!isDocumentRoot(root)) addMeChips(root, owners, onMiss);
+  if (!isDocumentRoot(root)) addMeChips(chips, owners, onMiss);
   return owners;
 }
 
@@ -70,8 +71,9 @@ function nameOf(element: Element): string | undefined {
 function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[] {
   const found: FoundPerson[] = [];
   try {
-    const owners = ownerEmails(root, documentOf(root), onMiss, memo);
-    for (const { element, selector } of matchCatalogue(root, PERSON)) {
+    const matches = matchCatalogue(root, PERSON);
+    const owners = ownerEmails(root, matches.map((m) => m.element), documentOf(root), onMiss, memo);
+    for (const { element, selector } of matches) {
       attempt(onMiss, selector.id, () => {
         if (isInert(element)) return;
         // Fallbacks only where no [email] chip sits on, around or inside the element (no double badges).
