@@ -128,7 +128,7 @@ export const BADGE_CSS = `
   box-shadow: 0 8px 24px rgba(0, 0, 0, 0.25);
 }
 .card:focus { outline: none; }
-.card:focus-visible { outline: 2px solid var(--lp-accent); }
+/* The card takes focus only so Tab starts inside it; its border already shows where it is. */
 .card * { box-sizing: border-box; }
 .card header { display: flex; align-items: flex-start; gap: 8px; margin-bottom: 8px; }
 .card header > div { flex: 1; min-width: 0; }

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { MAX_LOOKUP_BATCH, MAX_REINSERTS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
 import { site as gmail } from '../../../extension/sites/gmail/index';
 import { site as linkedin } from '../../../extension/sites/linkedin/index';
+import { sites } from '../../../extension/sites/index';
+import { loadFixture, servedAt } from '../../sites/fixture';
 import type { Site } from '../../../extension/sites/types';
 import { badgeShadowRoot } from '../../../extension/ui/badge-host';
 import { fakeContext, fakeLookup, leadView, type FakeLookup } from './fake-lookup';
@@ -388,6 +390,58 @@ describe('runner: what the page can see', () => {
     for (const el of Array.from(document.querySelectorAll('*'))) {
       for (const attr of Array.from(el.attributes)) expect(attr.name.startsWith('data-leadpact')).toBe(false);
     }
+  });
+});
+
+describe('runner: decisions', () => {
+  test('an accepted lead is asked about again and its badge shows the new stage', async () => {
+    fake.leads.set('email:ada@northwind.example', leadView());
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    fake.leads.set('email:ada@northwind.example', leadView({ stage: { id: 'sal', label: 'SAL' }, canDecide: false, sla: [] }));
+    const root = badgeShadowRoot(badges()[0]!)!;
+    root.querySelector<HTMLButtonElement>('button.badge')!.click();
+    await settle();
+    const accept = Array.from(root.querySelectorAll('button')).find((b) => b.textContent === 'Accept')!;
+    accept.click();
+    await settle();
+    expect(fake.decisions).toEqual([{ leadId: 'lead-7f3a', decision: 'accept', reason: null }]);
+    expect(fake.asked).toEqual(['email:ada@northwind.example', 'email:ada@northwind.example']);
+    expect(badges()).toHaveLength(1);
+    expect(nameOf(badges()[0]!)).toBe('Lead score 72, grade B, SAL');
+  });
+});
+
+describe('runner: every fixture page', () => {
+  const fixtures = [
+    'gmail-threadlist-2014.html',
+    'gmail-message-2024.html',
+    'outlook-reading-pane-2025.html',
+    'outlook-reading-pane-2025-de.html',
+    'linkedin-profile-2024.html',
+    'linkedin-guest-profile-2024.html',
+    'linkedin-search-2019-de.html',
+    'linkedin-search-2024.html',
+    'linkedin-messaging-overlay-2023-es.html',
+    'linkedin-messaging-page-2024.html',
+    'linkedin-sales-navigator-lead-2024.html',
+  ];
+  test.each(fixtures)('%s: one badge right after each person the site module finds, one lookup per person', async (fixture) => {
+    const url = servedAt(fixture);
+    setUrl(url.href);
+    loadFixture(fixture);
+    const site = sites.find((s) => fixture.startsWith(s.id))!;
+    const expected = site.findPeople(document, url);
+    expect(expected.length).toBeGreaterThan(0);
+    const running = runSite(ctx, site, fake.deps);
+    await settle();
+    expect(pageErrors).toEqual([]);
+    expect(badges()).toHaveLength(expected.length);
+    for (const person of expected) expect(person.anchor.nextElementSibling?.localName).toBe('leadpact-badge');
+    expect(fake.asked.sort()).toEqual([...new Set(expected.map((p) => p.key))].sort());
+    expect(fake.batches).toHaveLength(1);
+    expect([...running.misses.keys()]).toEqual([]);
   });
 });
 
