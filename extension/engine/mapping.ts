@@ -312,9 +312,18 @@ type ValueMap = Readonly<Record<string, string | number | boolean | null | undef
 function compileConverter(type: ValueType, values: ValueMap | undefined, split: string, spellings: Spellings, field?: string): Convert {
   const rewrites = compileRewrites(values);
   const { nulls } = spellings;
+  // Most columns have no rewrites: then only a null spelling needs the folded text, and only
+  // when its length matches one (this runs for every cell of a million-row export).
+  const emptyIsNull = nulls.has('');
+  const nullLengths = new Set([...nulls].map((word) => word.length));
   /** Null handling and the `values` rewrite, shared by every type. */
   const prepare = (value: unknown): unknown => {
     if (value === null || value === undefined) return null;
+    if (typeof value === 'string' && rewrites === undefined) {
+      const trimmed = value.trim();
+      if (trimmed.length === 0) return emptyIsNull ? null : value;
+      return nullLengths.has(trimmed.length) && nulls.has(trimmed.toLowerCase()) ? null : value;
+    }
     if (typeof value === 'string') {
       const key = value.trim().toLowerCase();
       if (nulls.has(key)) return null;

@@ -359,7 +359,7 @@ async function scoreStream(
 
   io.stderr.write(progress.clear());
   if (activities) io.stderr.write(activitySummary(activities));
-  io.stderr.write(summary(tally, performance.now() - started, options.limit, bundle.lifecycle.stages.map((s) => s.id)));
+  io.stderr.write(summary(tally, performance.now() - started, options.limit, bundle.lifecycle.stages.map((s) => s.id), out.closed));
   if (needsMap) return 2;
   return tally.skipped > 0 || tally.stoppedBy !== undefined || activities?.failed ? 1 : 0;
 }
@@ -374,7 +374,7 @@ function toLead(item: { line: number; value: unknown }, mapping: ResolvedMapping
   return result.ok ? result.lead : `not a lead record: ${result.error}`;
 }
 
-function summary(tally: Tally, elapsedMs: number, limit: number, stageIds: readonly string[]): string {
+function summary(tally: Tally, elapsedMs: number, limit: number, stageIds: readonly string[], outputClosed: boolean): string {
   const order = (stage: string) => (stageIds.includes(stage) ? stageIds.indexOf(stage) : stageIds.length);
   const n = (value: number) => value.toLocaleString('en');
   const seconds = elapsedMs / 1000;
@@ -385,6 +385,7 @@ function summary(tally: Tally, elapsedMs: number, limit: number, stageIds: reado
     tally.scored > 0 ? `; by stage: ${stages}` : '',
     `; ${seconds.toFixed(seconds < 10 ? 2 : 1)} s${rate}`,
     tally.limited ? `; stopped at --limit ${n(limit)}` : '',
+    outputClosed ? '; stopped: the output was closed' : '',
     tally.stoppedBy !== undefined && tally.stoppedBy !== 'header' ? '; the rest of the input could not be read' : '',
   ];
   return `${parts.join('')}\n`;
