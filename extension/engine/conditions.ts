@@ -36,6 +36,40 @@ export interface EventQuery {
   /** Infinity without `within`. */
   windowMs: number;
   where: Test | undefined;
+  /**
+   * A `where` without event tests reads only the event's props, so its answer for an event is
+   * the same at every `now`: it is remembered per lead (0 unknown, 1 match, 2 no match) and
+   * reused by replays. `cacheLoad` is the LeadEvents load the cache belongs to.
+   */
+  readonly whereCacheable: boolean;
+  cache: Uint8Array;
+  cacheLoad: number;
+}
+
+/** Whether the event at position `p` of the lead's kept events matches the query's `where`. */
+export function matchesWhere(ctx: EvalContext, query: EventQuery, p: number): boolean {
+  const events = ctx.events;
+  if (!query.whereCacheable) return query.where!(ctx, events.records[p]!);
+  let cache = query.cache;
+  if (query.cacheLoad !== events.loads) {
+    if (cache.length < events.size) cache = query.cache = new Uint8Array(Math.max(events.size, cache.length * 2));
+    else cache.fill(0, 0, events.size);
+    query.cacheLoad = events.loads;
+  }
+  let known = cache[p]!;
+  if (known === 0) {
+    known = query.where!(ctx, events.records[p]!) ? 1 : 2;
+    cache[p] = known;
+  }
+  return known === 1;
+}
+
+function readsEvents(condition: Condition): boolean {
+  if ('event' in condition) return true;
+  if ('all' in condition) return condition.all.some(readsEvents);
+  if ('any' in condition) return condition.any.some(readsEvents);
+  if ('not' in condition) return readsEvents(condition.not);
+  return false;
 }
 
 type Getter = (ctx: EvalContext, source: object) => unknown;
@@ -127,11 +161,15 @@ export function compileEventQuery(test: EventTest, scope: CompileScope, where: s
     where: test.where === undefined
       ? undefined
       : compileCondition(test.where, { ...scope, eventProps: true }, `${where}.where`),
+    whereCacheable: test.where !== undefined && !readsEvents(test.where),
+    cache: new Uint8Array(0),
+    cacheLoad: -1,
   };
 }
 
 function compileEventTest(test: EventTest, scope: CompileScope, where: string): Test {
-  const { bucket, windowMs, where: matches } = compileEventQuery(test, scope, where);
+  const query = compileEventQuery(test, scope, where);
+  const { bucket, windowMs, where: matches } = query;
   const { holds, enough } = compileCount(test.count, `${where}.count`);
   // Newest first: a window's events are at the end, and `enough` usually stops the scan early.
   return (ctx) => {
@@ -141,16 +179,31 @@ function compileEventTest(test: EventTest, scope: CompileScope, where: string): 
     const now = ctx.now;
     const after = now - windowMs;
     let count = 0;
-    for (let i = positions.length - 1; i >= 0; i--) {
+    for (let i = lastAtOrBefore(positions, at, now); i >= 0; i--) {
       const p = positions[i]!;
       const time = at[p]!;
-      if (time > now) continue;
       if (time <= after) break;
-      if (matches !== undefined && !matches(ctx, events.records[p]!)) continue;
+      if (matches !== undefined && !matchesWhere(ctx, query, p)) continue;
       if (++count >= enough) break;
     }
     return holds(count);
   };
+}
+
+/**
+ * The index of the last position whose time is at or before `now`, or -1. Replays move `now`
+ * back, so later events are skipped by bisection rather than one by one.
+ */
+export function lastAtOrBefore(positions: readonly number[], at: readonly number[], now: number): number {
+  let high = positions.length - 1;
+  if (high < 0 || at[positions[high]!]! <= now) return high;
+  let low = 0; // invariant: everything above `high` is after now
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if (at[positions[mid]!]! <= now) low = mid + 1;
+    else high = mid - 1;
+  }
+  return high;
 }
 
 /** What a lead-level condition reads, added into `needs`. */

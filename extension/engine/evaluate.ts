@@ -130,8 +130,17 @@ export class CompiledBundle implements CompiledRules {
       const rule = rules[r]!;
       fired.push({ model: rule.model, rule: rule.id, points: Math.round(this.contributions[r]! * 10) / 10 + 0 });
     }
-    // Array sort is stable: equal points keep model order, then rule order.
-    if (fired.length > 1) fired.sort((a, b) => b.points - a.points);
+    // Largest first; a stable insertion sort (the lists are short), so equal points keep model
+    // order, then rule order.
+    for (let i = 1; i < fired.length; i++) {
+      const item = fired[i]!;
+      let j = i - 1;
+      while (j >= 0 && fired[j]!.points < item.points) {
+        fired[j + 1] = fired[j]!;
+        j--;
+      }
+      fired[j + 1] = item;
+    }
     return fired;
   }
 

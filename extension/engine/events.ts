@@ -55,6 +55,9 @@ export class LeadEvents {
     this.buckets = Array.from({ length: registry.count }, () => []);
   }
 
+  /** Counts loads, so per-lead caches (see EventQuery) know when they are stale. */
+  loads = 0;
+
   get size(): number {
     return this.at.length;
   }
@@ -64,6 +67,7 @@ export class LeadEvents {
    * `now` never count for any test, stop an SLA clock or take part in a replay.
    */
   load(events: unknown, now: number): void {
+    this.loads++;
     const at = this.at;
     const records = this.records;
     let kept = 0;

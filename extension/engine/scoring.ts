@@ -2,7 +2,7 @@
  * Scoring models (DESIGN 3.4) compiled to flat rule programs. Contributions are summed in rule
  * order and a `per` rule's events in time order, so results are bit-for-bit reproducible.
  */
-import { collectNeeds, compileCondition, compileEventQuery, noNeeds, type CompileScope, type EventQuery } from './conditions';
+import { collectNeeds, compileCondition, compileEventQuery, matchesWhere, noNeeds, type CompileScope, type EventQuery } from './conditions';
 import type { EvalContext, Test } from './context';
 import { wallDurationMs } from './duration';
 import { RulesError } from './errors';
@@ -165,7 +165,7 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
     const time = at[p]!;
     if (time > now) break; // ascending: nothing later counts
     if (time <= after) continue;
-    if (where !== undefined && !where(ctx, events.records[p]!)) continue;
+    if (where !== undefined && !matchesWhere(ctx, query, p)) continue;
     count++;
     total += halfLifeMs > 0 ? points * 0.5 ** ((now - time) / halfLifeMs) : points;
   }

@@ -54,9 +54,19 @@ export function compilePath(path: string): PathReader {
 
 // --- Text ----------------------------------------------------------------------------------
 
-/** String comparisons ignore case and surrounding white space. */
+let lastText = '';
+let lastNormal = '';
+
+/**
+ * String comparisons ignore case and surrounding white space. The last answer is remembered:
+ * consecutive rules often test the same value (eight `endsWith` tests on one email).
+ */
 export function normalizeText(text: string): string {
-  return text.trim().toLowerCase();
+  if (text === lastText) return lastNormal;
+  const normal = text.trim().toLowerCase();
+  lastText = text;
+  lastNormal = normal;
+  return normal;
 }
 
 // --- Instants ------------------------------------------------------------------------------
@@ -83,9 +93,38 @@ export function parseInstant(value: unknown): number {
   return Date.parse(hasTime && shape[1] === undefined ? `${value}Z` : value);
 }
 
+const FIRST_ISO_YEAR_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+const LAST_ISO_YEAR_END_MS = 253_402_300_800_000; // 10000-01-01T00:00:00.000Z
+
+/**
+ * Date's toISOString, written out: it costs about 1 µs and every outcome carries a few. Whole
+ * milliseconds in years 0000-9999 take the fast path; anything else goes to Date.
+ */
 export function isoString(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!(ms >= FIRST_ISO_YEAR_MS && ms < LAST_ISO_YEAR_END_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  // H. Hinnant's civil_from_days.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:` +
+    `${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`;
 }
+
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 /** Two decimal digits at `i`, or -1. */
 function twoDigits(text: string, i: number): number {
@@ -96,7 +135,7 @@ function twoDigits(text: string, i: number): number {
 
 /**
  * The fast path of parseInstant: undefined when the text is not in the common shape or has a
- * value Date.parse treats specially (days past the 28th roll over, 24:00), which then takes
+ * value Date.parse treats specially (a day past the end of its month, 24:00), which then takes
  * the slow path so both agree exactly.
  */
 function parseCommonIso(text: string): number | undefined {
@@ -112,10 +151,11 @@ function parseCommonIso(text: string): number | undefined {
   const hour = twoDigits(text, 11);
   const minute = twoDigits(text, 14);
   const second = twoDigits(text, 17);
-  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 ||
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
       minute < 0 || minute > 59 || second < 0 || second > 59) {
     return undefined;
   }
+  if (day > 28 && day > daysInMonth(century * 100 + yy, month)) return undefined;
   let i = 19;
   let millis = 0;
   if (text.charCodeAt(i) === 46) { // '.', exactly three digits on the fast path
@@ -140,6 +180,11 @@ function parseCommonIso(text: string): number | undefined {
   }
   const days = daysFromCivil(century * 100 + yy, month, day);
   return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */

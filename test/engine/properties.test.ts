@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Bundle, Condition, Count, EventTest, Lead, LifecycleFile, Rule } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate } from '../../extension/engine/index';
-import { parseInstant } from '../../extension/engine/values';
+import { isoString, parseInstant } from '../../extension/engine/values';
 import { referenceEvaluate } from '../support/reference-engine';
 import {
   commitment, DAY, HOUR, makeBundle, MINUTE, model, persona, stage, type Band, type Commitment, type Persona, type Stage,
@@ -289,5 +289,18 @@ describe('parseInstant', () => {
       }),
       { seed: 42, numRuns: 5000 },
     );
+  });
+});
+
+describe('isoString', () => {
+  it('writes exactly what Date.prototype.toISOString writes', () => {
+    const instants = fc.oneof(
+      fc.integer({ min: -62_167_219_200_000 - 1000, max: 253_402_300_800_000 + 1000 }),
+      fc.integer({ min: Date.UTC(1999, 0, 1), max: Date.UTC(2101, 0, 1) }),
+      fc.constantFrom(0, -1, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 1, 28), Date.UTC(2024, 11, 31, 23, 59, 59, 999), 1.5, -1.5),
+    );
+    fc.assert(fc.property(instants, (ms) => {
+      expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    }), { seed: 7, numRuns: 5000 });
   });
 });
