@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { compileRules, evaluate, RulesError, type CompiledRules } from '../../extension/engine/index';
+import { compileRules, evaluate, RulesError, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError, parseCommandArgs, type Command } from '../lib/command';
@@ -32,7 +32,9 @@ Options:
                          file; a CSV without --map uses the preset its header matches
   --now <instant>        score as of this moment, ISO 8601 with a zone (default: now)
   --format <f>           jsonl (default), csv or table
-  --explain              add the rules that fired, with their points, to every lead
+  --explain              the rules that fired, with their points, for every lead: a column
+                         (csv), a line under the lead (table), rule labels (jsonl, whose
+                         outcomes always list the fired rules, as in DESIGN 4)
   --limit <n>            stop after n scored leads
   --rules <dir>          the rules folder (default: rules/ of this repository)
   --input-format <f>     jsonl, json or csv (default: from the file name, else from the content)
@@ -327,7 +329,15 @@ async function scoreStream(
           report(item.line, 1, lead);
           continue;
         }
-        const outcome = evaluate(rules, activities ? activities.activities.attach(lead) : lead, options.now);
+        let outcome: Outcome;
+        try {
+          outcome = evaluate(rules, activities ? activities.activities.attach(lead) : lead, options.now);
+        } catch (error) {
+          // An engine bug on one odd lead must not cost the rest of a million-row run.
+          tally.skipped++;
+          report(item.line, 1, `could not be scored (internal error, please report it): ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
         writer.add(lead, outcome);
         tally.scored++;
         const stage = outcome.stage ?? '(none)';
