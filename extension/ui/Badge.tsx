@@ -1,17 +1,21 @@
 /**
  * The badge: a real <button> with the lead's score, grade, stage and SLA shape, and the card it
  * opens. Enter and Space open it through the button's own activation; Escape closes the card and
- * puts focus back on the button; a press anywhere outside the badge closes it.
+ * puts focus back on the button; a press anywhere outside the badge, or Tab past the card into the
+ * page, closes it. badge-host.tsx wires these together.
+ *
+ * The button is plain DOM drawn from `badgeFace` (an inbox shows hundreds of badges and few are
+ * ever opened; a Preact render per badge cost about a quarter of a millisecond each in the content
+ * bench). The card is Preact, rendered only while it is open.
  */
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { LookupResult, PersonQuery } from '../lib/protocol';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { LookupResult, PersonQuery, SlaView } from '../lib/protocol';
 import type { Decide } from './DecisionForm';
 import { EstimateCard } from './EstimateCard';
 import { formatScore } from './format';
 import { LeadCard } from './LeadCard';
 import { estimateBadgeName, estimateBadgeText, leadBadgeName } from './names';
-import { SlaShape } from './SlaShape';
 import { mostUrgent, readSla, slaShortText } from './sla';
 
 export interface BadgeProps {
@@ -23,88 +27,77 @@ export interface BadgeProps {
   /** The time to draw for (epoch ms); the runner re-renders every minute. */
   now: number;
   decide: Decide;
-  /** The element that sits in the page (our `<leadpact-badge>`): presses inside it are not "outside". */
-  host: Element;
 }
 
-export function Badge(props: BadgeProps) {
-  const { result, receivedAt, now, host } = props;
-  const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
+/** One piece of the badge face: a class and its text, or the SLA shape with its short text. */
+export interface FacePart {
+  readonly cls: string;
+  readonly text: string;
+  readonly shape?: SlaView['state'];
+}
 
-  const close = (restoreFocus: boolean) => {
-    setOpen(false);
-    if (restoreFocus) buttonRef.current?.focus(); // null only after unmount
-  };
+export interface Face {
+  /** The accessible name (also the tooltip). */
+  readonly name: string;
+  readonly estimate: boolean;
+  readonly parts: readonly FacePart[];
+}
 
-  // Keys and presses inside the badge never reach the page: badge-host.tsx stops them at the
-  // shadow root (once per badge, outside the render).
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && open) {
-      event.preventDefault();
-      close(true);
-    }
-  };
-  // Tabbing on past the card (into the page) closes it; focus leaving the window (another tab) does not.
-  const containerRef = useRef<HTMLDivElement>(null);
-  const onFocusOut = (event: FocusEvent) => {
-    const next = event.relatedTarget as Node | null;
-    if (open && next && !containerRef.current?.contains(next)) close(false); // the container is null only after unmount
-  };
-
-  let name: string;
-  let face: ComponentChildren;
-  let card: ComponentChildren = null;
-  if (result.found) {
-    const { lead } = result;
-    name = leadBadgeName(lead, receivedAt, now);
-    const urgent = mostUrgent(lead.sla.map((sla) => readSla(sla, receivedAt, now)));
-    const short = urgent ? slaShortText(urgent) : null;
-    face = (
-      <>
-        <span class="score">{formatScore(lead.total)}</span>
-        {lead.grade && <span class="grade">{lead.grade}</span>}
-        {lead.stage && <span class="pill">{lead.stage.label}</span>}
-        {urgent && (
-          <span class={`sla sla-${urgent.state}`}>
-            <SlaShape state={urgent.state} />
-            {short}
-          </span>
-        )}
-      </>
-    );
-    if (open) card = <LeadCard lead={lead} receivedAt={receivedAt} now={now} decide={props.decide} onClose={close} />;
-  } else {
-    name = estimateBadgeName(result.estimate);
-    face = <span>{estimateBadgeText(result.estimate)}</span>;
-    if (open) card = <EstimateCard estimate={result.estimate} query={props.query} onClose={close} />;
+/** What the badge button shows for a result at a time. */
+export function badgeFace(result: LookupResult, receivedAt: number, now: number): Face {
+  if (!result.found) {
+    return { name: estimateBadgeName(result.estimate), estimate: true, parts: [{ cls: '', text: estimateBadgeText(result.estimate) }] };
   }
+  const { lead } = result;
+  const parts: FacePart[] = [{ cls: 'score', text: formatScore(lead.total) }];
+  if (lead.grade) parts.push({ cls: 'grade', text: lead.grade });
+  if (lead.stage) parts.push({ cls: 'pill', text: lead.stage.label });
+  const urgent = mostUrgent(lead.sla.map((sla) => readSla(sla, receivedAt, now)));
+  if (urgent) parts.push({ cls: `sla sla-${urgent.state}`, text: slaShortText(urgent) ?? '', shape: urgent.state });
+  return { name: leadBadgeName(lead, receivedAt, now), estimate: false, parts };
+}
 
+/** Replaces the button's content and names with the face (the button element itself stays). */
+export function drawFace(button: HTMLButtonElement, face: Face): void {
+  const doc = button.ownerDocument;
+  button.className = face.estimate ? 'badge estimate' : 'badge';
+  button.setAttribute('aria-label', face.name);
+  button.title = face.name;
+  button.replaceChildren(
+    ...face.parts.map((part) => {
+      const span = doc.createElement('span');
+      if (part.cls) span.className = part.cls;
+      if (part.shape) {
+        // The SLA state is a shape (circle, triangle, diamond, check) as well as a colour.
+        const shape = doc.createElement('span');
+        shape.className = `shape shape-${part.shape}`;
+        shape.setAttribute('aria-hidden', 'true');
+        span.append(shape);
+      }
+      if (part.text) span.append(part.text);
+      return span;
+    }),
+  );
+}
+
+export interface BadgeCardProps extends BadgeProps {
+  /** The element that sits in the page (our `<leadpact-badge>`): presses inside it are not "outside". */
+  host: Element;
+  onClose(restoreFocus: boolean): void;
+}
+
+/** The open card: the lead card or the estimate card, in a popover beside the badge. */
+export function BadgeCard(props: BadgeCardProps) {
+  const { result, receivedAt, now, host, onClose } = props;
+  const card = result.found ? (
+    <LeadCard lead={result.lead} receivedAt={receivedAt} now={now} decide={props.decide} onClose={onClose} />
+  ) : (
+    <EstimateCard estimate={result.estimate} query={props.query} onClose={onClose} />
+  );
   return (
-    <div
-      ref={containerRef}
-      class="lp"
-      onFocusOut={onFocusOut}
-      onKeyDown={onKeyDown}
-    >
-      <button
-        ref={buttonRef}
-        type="button"
-        class={result.found ? 'badge' : 'badge estimate'}
-        aria-label={name}
-        title={name}
-        aria-haspopup="dialog"
-        aria-expanded={open ? 'true' : 'false'}
-        onClick={() => setOpen(!open)}
-      >
-        {face}
-      </button>
-      {card && (
-        <Popover host={host} label={result.found ? `Lead: ${result.lead.name ?? 'unnamed'}` : 'Not in your leads'} onClose={close}>
-          {card}
-        </Popover>
-      )}
-    </div>
+    <Popover host={host} label={result.found ? `Lead: ${result.lead.name ?? 'unnamed'}` : 'Not in your leads'} onClose={onClose}>
+      {card}
+    </Popover>
   );
 }
 

@@ -6,12 +6,12 @@
  * except in the `e2e` build mode (so end-to-end tests can look inside).
  */
 import { render } from 'preact';
-import { Badge, type BadgeProps } from './Badge';
+import { BadgeCard, badgeFace, drawFace, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
 
 export const BADGE_TAG = 'leadpact-badge';
 
-export type BadgeViewProps = Omit<BadgeProps, 'host'>;
+export type BadgeViewProps = BadgeProps;
 
 export interface BadgeHandle {
   readonly host: HTMLElement;
@@ -82,16 +82,65 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   // an Outlook list item opens the message on a click anywhere inside it. (The card's outside-press
   // check listens on the document in the capture phase, before this.)
   for (const type of CONTAINED_EVENTS) root.addEventListener(type, stopPropagation);
-  // Preact owns this container only: rendering into the root itself would remove a <style>.
-  const container = doc.createElement('span');
+
+  const container = doc.createElement('div');
+  container.className = 'lp';
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.setAttribute('aria-haspopup', 'dialog');
+  button.setAttribute('aria-expanded', 'false');
+  // Preact owns this slot only, and only while the card is open.
+  const cardSlot = doc.createElement('span');
+  container.append(button, cardSlot);
   root.append(container);
-  const draw = (next: BadgeViewProps) => render(<Badge {...next} host={host} />, container);
-  draw(props);
+
+  let current = props;
+  let open = false;
+  let drawnFace = '';
+
+  const drawButton = () => {
+    const face = badgeFace(current.result, current.receivedAt, current.now);
+    const signature = JSON.stringify(face);
+    if (signature === drawnFace) return; // the minute tick often changes nothing
+    drawnFace = signature;
+    drawFace(button, face);
+  };
+  const drawCard = () => render(open ? <BadgeCard {...current} host={host} onClose={close} /> : null, cardSlot);
+  const setOpen = (next: boolean) => {
+    open = next;
+    button.setAttribute('aria-expanded', next ? 'true' : 'false');
+    drawCard();
+  };
+  function close(restoreFocus: boolean): void {
+    if (!open) return;
+    setOpen(false);
+    if (restoreFocus) button.focus();
+  }
+
+  button.addEventListener('click', () => setOpen(!open));
+  container.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && open) {
+      event.preventDefault();
+      close(true);
+    }
+  });
+  // Tabbing on past the card into the page closes it; focus leaving the window (another tab) does not.
+  container.addEventListener('focusout', (event) => {
+    const next = event.relatedTarget as Node | null;
+    if (open && next && !container.contains(next)) close(false);
+  });
+
+  drawButton();
   return {
     host,
-    update: draw,
+    update(next) {
+      current = next;
+      drawButton();
+      if (open) drawCard();
+    },
     destroy() {
-      render(null, container);
+      open = false;
+      render(null, cardSlot);
       host.remove();
     },
   };
