@@ -426,7 +426,10 @@ class Output {
     if (this.failure) throw this.failure;
     if (this.closed || text.length === 0) return;
     if (!this.stream.write(text)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]).catch(() => {});
+      // Both listeners go away once either fires: a long run waits for 'drain' thousands of times.
+      const done = new AbortController();
+      await Promise.race([once(this.stream, 'drain', { signal: done.signal }), once(this.stream, 'close', { signal: done.signal })]).catch(() => {});
+      done.abort();
     }
     if (this.failure) throw this.failure;
   }

@@ -216,7 +216,6 @@ function fit(text: string, width: number, align: 'left' | 'right'): string {
 
 /** Control characters and line breaks from the data never reach the terminal. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 

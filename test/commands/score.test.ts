@@ -11,6 +11,7 @@ import { loadRules } from '../../scripts/lib/rules-repo';
 import { dirSource } from '../../scripts/lib/rules-source';
 import { evaluate, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
+import { generateLeads } from '../../scripts/lib/lead-generator';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
@@ -324,6 +325,37 @@ describe('leadpact score: output formats', () => {
     const explained = table[2]!;
     expect(explained).toContain(`${fired[0]!.model}/${fired[0]!.rule} +${fired[0]!.points}`);
     expect(table[3]).toMatch(/^t-2\s/);
+  });
+});
+
+describe('leadpact score: streaming', () => {
+  it('waits for a slow reader instead of buffering the output, and leaves no listeners behind', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'leadpact-score-'));
+    try {
+      const file = path.join(dir, 'leads.jsonl');
+      await writeFile(file, [...generateLeads({ seed: 3, count: 300, now: NOW })].map((lead) => `${JSON.stringify(lead)}\n`).join(''));
+      let text = '';
+      let buffered = 0;
+      let drains = 0;
+      const slow = new Writable({
+        highWaterMark: 4096,
+        write(chunk: Buffer, _encoding, done) {
+          text += chunk.toString('utf8');
+          buffered = Math.max(buffered, slow.writableLength);
+          setImmediate(done);
+        },
+      });
+      slow.on('drain', () => drains++);
+      const stderr = new Collect();
+      const code = await runScore(['--now', NOW, file], { stdin: [], stdout: slow, stderr, stderrIsTTY: false, columns: undefined, cwd: dir });
+      expect(code).toBe(0);
+      expect(text.trimEnd().split('\n')).toHaveLength(300);
+      expect(drains).toBeGreaterThan(0);
+      expect(slow.listenerCount('drain')).toBe(1); // ours above
+      expect(slow.listenerCount('close')).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
