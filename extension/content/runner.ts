@@ -1,7 +1,7 @@
 /**
  * The shared content-script runner: wires one Site to the page.
  *
- *   observe(site.watch) ──► roots inserted this frame (topmost only)
+ *   observe(site.watch) ──► roots inserted in one page task, read in a task of their own (topmost only)
  *        └► site.findPeople(root, memo) ──► entry per person element (WeakMap element → entry)
  *             ├► cached result: badge right after the anchor, now
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
