@@ -347,7 +347,7 @@ describe('leadpact score: streaming', () => {
       });
       slow.on('drain', () => drains++);
       const stderr = new Collect();
-      const code = await runScore(['--now', NOW, file], { stdin: [], stdout: slow, stderr, stderrIsTTY: false, columns: undefined, cwd: dir });
+      const code = await runScore(['--now', NOW, file], { stdin: (async function* () {})(), stdout: slow, stderr, stderrIsTTY: false, columns: undefined, cwd: dir });
       expect(code).toBe(0);
       expect(text.trimEnd().split('\n')).toHaveLength(300);
       expect(drains).toBeGreaterThan(0);
