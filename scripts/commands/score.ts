@@ -112,7 +112,9 @@ export async function runScore(argv: string[], io: ScoreIo): Promise<number> {
   const rulesSubdir = path.basename(options.rulesDir);
   const loaded = await loadRules(dirSource(rulesParent, rulesSubdir), { rulesSubdir });
   if (!loaded.bundle) {
-    io.stderr.write(formatDiagnostics(loaded.diagnostics, 'text'));
+    // Paths as validate shows them: relative to the working directory, so an editor opens them.
+    const shown = loaded.diagnostics.map((d) => ({ ...d, file: relative(io.cwd, path.join(rulesParent, ...d.file.split('/'))).split(path.sep).join('/') }));
+    io.stderr.write(formatDiagnostics(shown, 'text'));
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
     io.stderr.write(`leadpact score: the rules in ${relative(io.cwd, options.rulesDir)} have ${errors} error${errors === 1 ? '' : 's'}; nothing was scored\n`);
     return 1;

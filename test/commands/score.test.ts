@@ -375,7 +375,9 @@ describe('leadpact score: rules and usage', () => {
     const { code, stdout, stderr } = await score(['leads.jsonl', '--rules', path.join(brokenRules, 'rules')]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^rules\/personas\.yaml:\d+:\d+: .*colour/m);
+    const shownPath = path.relative(fixtures, path.join(brokenRules, 'rules', 'personas.yaml')).split(path.sep).join('/');
+    expect(stderr.startsWith(`${shownPath}:`)).toBe(true);
+    expect(stderr).toMatch(/^\S*personas\.yaml:\d+:\d+: .*colour/m);
     expect(stderr).toMatch(/leadpact score: the rules in .* have 1 error; nothing was scored\n$/);
   });
 
