@@ -16,6 +16,8 @@ export interface CompileScope {
   /** Model id to its index, for `score.<model>`. */
   readonly models: ReadonlyMap<string, number>;
   readonly buckets: EventBuckets;
+  /** Lead field path to its slot in EvalContext.fieldValues (each path is read once per lead). */
+  readonly leadFields: Map<string, number>;
 }
 
 /** Which derived values (and whether events) a condition looks at, for replay planning. */
@@ -93,7 +95,22 @@ export function compileGetter(path: string, scope: CompileScope): Getter {
     return (ctx) => (ctx.modelsDone > index ? ctx.scores[index] : undefined);
   }
   const read = compilePath(path);
-  return (_ctx, source) => read(source);
+  if (scope.eventProps) return (_ctx, source) => read(source);
+  // At lead level the source is always ctx.lead: read each path once per lead (rules often
+  // share one, and lead objects come in many shapes, so every read is a slow keyed load).
+  let slot = scope.leadFields.get(path);
+  if (slot === undefined) {
+    slot = scope.leadFields.size;
+    scope.leadFields.set(path, slot);
+  }
+  const index = slot;
+  return (ctx) => {
+    if (ctx.fieldStamps[index] === ctx.evaluation) return ctx.fieldValues[index];
+    const value = read(ctx.lead);
+    ctx.fieldValues[index] = value;
+    ctx.fieldStamps[index] = ctx.evaluation;
+    return value;
+  };
 }
 
 export function compileCondition(condition: Condition, scope: CompileScope, where: string): Test {

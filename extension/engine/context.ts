@@ -15,6 +15,10 @@ export interface EvalContext {
   total: number | undefined;
   grade: string | null | undefined;
   persona: string | null | undefined;
+  /** Counts evaluations; a lead field slot whose stamp equals it holds this lead's value. */
+  evaluation: number;
+  fieldValues: unknown[];
+  fieldStamps: number[];
 }
 
 /** A compiled condition: `source` is the lead, or the event inside an event test's `where`. */

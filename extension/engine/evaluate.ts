@@ -59,6 +59,7 @@ export class CompiledBundle implements CompiledRules {
       eventProps: false,
       models: new Map(models.map((model, i) => [model.id, i])),
       buckets,
+      leadFields: new Map(),
     };
     const lifecycle = bundle.lifecycle;
     if (!lifecycle) throw new RulesError('lifecycle: missing from the bundle');
@@ -78,6 +79,9 @@ export class CompiledBundle implements CompiledRules {
       total: undefined,
       grade: undefined,
       persona: undefined,
+      evaluation: 0,
+      fieldValues: new Array<unknown>(scope.leadFields.size).fill(undefined),
+      fieldStamps: new Array<number>(scope.leadFields.size).fill(-1),
     };
     this.contributions = new Float64Array(this.scoring.rules.length);
     this.fired = new Uint8Array(this.scoring.rules.length);
@@ -87,6 +91,7 @@ export class CompiledBundle implements CompiledRules {
     const ctx = this.ctx;
     ctx.now = now;
     ctx.lead = lead;
+    ctx.evaluation++;
     ctx.grade = undefined;
     ctx.persona = undefined;
     ctx.events.load(lead.events, now);
