@@ -6,7 +6,7 @@
  *             ├► cached result: badge right after the anchor, now
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
  *                                          └► result cached by key ──► badges for every waiting entry
- *   observe(site.watch, changed site.attributes) ──► an element recycled in place is read again;
+ *   observe(site.recycled) ──► an element recycled in place (attribute changed) is read again;
  *        people no longer found there lose their badge, the new person gets one
  *   observe(<leadpact-badge>, removed) ──► the page dropped a badge: put it back (a few times)
  *   every minute: redraw countdowns; refresh results older than REFRESH_AFTER_MS
@@ -556,15 +556,15 @@ function startSession(
     queueMicrotask(() => guard('runner:find-people', processRoots));
   };
   observe(doc, site.watch, addRoot, { signal });
-  if (site.attributes && site.attributes.length > 0) {
+  if (site.recycled && site.recycled.attributes.length > 0) {
     observe(
       doc,
-      site.watch,
+      site.recycled.selector,
       (element) => {
         changedRoots.add(element);
         addRoot(element);
       },
-      { signal, on: 'changed', attributes: site.attributes },
+      { signal, on: 'changed', attributes: site.recycled.attributes },
     );
   }
   observe(doc, BADGE_TAG, onBadgeRemoved, { signal, on: 'removed' });

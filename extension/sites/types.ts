@@ -49,11 +49,11 @@ export interface Site {
   /** One CSS selector list matching elements whose insertion may carry a new person; the runner observes only these. */
   watch: string;
   /**
-   * Attributes whose change in place can mean another person on the same element (pages that
-   * recycle elements, such as virtualised lists). The runner reads the nearest `watch` element
-   * around a change again.
+   * Elements the page recycles in place (virtualised lists): a change of one of `attributes` can
+   * mean another person on the same element. The runner reads the nearest `selector` element
+   * around the change again; keep it narrow (a row, a chip), never a whole view.
    */
-  attributes?: readonly string[];
+  recycled?: { readonly attributes: readonly string[]; readonly selector: string };
   /**
    * Finds the people inside `root` (which may be the whole document or one inserted element,
    * itself included). Context such as the mailbox owner is read from the whole document.

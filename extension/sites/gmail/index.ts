@@ -102,6 +102,7 @@ export const site: Site = {
   label: 'Gmail',
   matches: ['https://mail.google.com/*'],
   watch: selectorList(PERSON, WATCH_EXTRA),
-  attributes: ['email', 'name', 'data-hovercard-id'],
+  // Thread rows and message list items are re-read when a chip changes its address in place.
+  recycled: { attributes: ['email', 'name', 'data-hovercard-id'], selector: selectorList(PERSON, 'tr, [role="row"], [role="listitem"]') },
   findPeople,
 };

@@ -459,6 +459,7 @@ export const site: Site = {
   label: 'LinkedIn',
   matches: ['https://www.linkedin.com/*'],
   watch: selectorList(...ALL_PERSON_MARKERS, CONVERSATION_DIALOG, WATCH_EXTRA),
-  attributes: ['href'],
+  // A link whose href changes is re-read on its own (it may no longer point at a person).
+  recycled: { attributes: ['href'], selector: 'a' },
   findPeople,
 };

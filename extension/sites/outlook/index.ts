@@ -186,6 +186,7 @@ export const site: Site = {
   label: 'Outlook on the web',
   matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
   watch: selectorList(LIST_ITEM, FROM, RECIPIENTS, WATCH_EXTRA),
-  attributes: ['title', 'aria-label'],
+  // A recycled list item, sender or recipient well is re-read; other aria-label changes are ignored.
+  recycled: { attributes: ['title', 'aria-label'], selector: selectorList(LIST_ITEM, FROM, RECIPIENTS) },
   findPeople,
 };

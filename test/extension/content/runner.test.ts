@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { MAX_LOOKUP_BATCH, MAX_REINSERTS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
 import { site as gmail } from '../../../extension/sites/gmail/index';
 import { site as linkedin } from '../../../extension/sites/linkedin/index';
+import { site as outlook } from '../../../extension/sites/outlook/index';
 import { sites } from '../../../extension/sites/index';
 import { loadFixture, servedAt } from '../../sites/fixture';
 import type { Site } from '../../../extension/sites/types';
@@ -176,6 +177,27 @@ describe('runner: re-renders', () => {
     expect(badges()).toHaveLength(1);
     expect(nameOf(recycled.nextElementSibling!)).toBe('Lead score 55, grade C');
     expect(emptied.nextElementSibling).toBeNull();
+  });
+
+  test('Outlook: a list item recycled for another sender is re-read; an unrelated label change reads nothing', async () => {
+    const fixture = 'outlook-reading-pane-2025.html';
+    setUrl(servedAt(fixture).href);
+    loadFixture(fixture);
+    const findPeople = vi.fn(outlook.findPeople);
+    runSite(ctx, { ...outlook, findPeople }, fake.deps);
+    await settle();
+    findPeople.mockClear();
+    document.querySelector('[role="main"] [tabindex="-1"]')!.setAttribute('aria-label', 'Email message, expanded');
+    await settle();
+    expect(findPeople).not.toHaveBeenCalled();
+    const sender = document.querySelector('[data-convid] [title]')!;
+    sender.setAttribute('title', 'dana.ruiz@quillon-partners.example');
+    sender.textContent = 'Dana Ruiz';
+    await settle();
+    expect(findPeople.mock.calls.map(([root]) => (root as Element).getAttribute('data-convid'))).toEqual(['AAQkAGE1ZjQ2LWMxMDItNDc1MS1iZDNlLTAx']);
+    expect(sender.nextElementSibling?.localName).toBe('leadpact-badge');
+    expect(fake.asked).toContain('email:dana.ruiz@quillon-partners.example');
+    expect(document.querySelectorAll('[data-convid] leadpact-badge')).toHaveLength(2);
   });
 
   test('a badge the page removes is put back, a few times, then left out and counted privately', async () => {
