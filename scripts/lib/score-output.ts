@@ -4,7 +4,8 @@
  *   line; `--explain` adds each fired rule's label.
  * - csv: one row per lead for a spreadsheet or a CRM import: id, email, name, the scores, grade,
  *   persona, stage, its entry time and three columns per SLA commitment; `--explain` adds a
- *   `fired` column ("fit/senior-title +20; engagement/email-clicks +9").
+ *   `fired` column ("fit/senior-title +20; engagement/email-clicks +9"). Text that a spreadsheet
+ *   would take for a formula is escaped.
  * - table: for people, sized to the terminal; `--explain` adds an indented line of fired rules.
  *
  * Writers collect text; the caller takes it in batches and writes it with backpressure.
@@ -99,7 +100,9 @@ function csvWriter(bundle: Bundle, explain: boolean): OutcomeWriter {
     },
     take() {
       if (rows.length === 0) return '';
-      const out = stringify(rows);
+      // Names and emails come from web forms: a cell starting with = + - @ would run as a formula
+      // when the file is opened in a spreadsheet, so such cells get a leading quote.
+      const out = stringify(rows, { escape_formulas: true });
       rows = [];
       return out;
     },

@@ -279,6 +279,15 @@ describe('leadpact score: output formats', () => {
     expect(Object.keys(rows[0]!)).not.toContain('fired');
   });
 
+  it('escapes CSV cells a spreadsheet would run as formulas', async () => {
+    const lead = { id: 'x-1', name: '=HYPERLINK("http://evil.example","click")', email: '@mention@b.example', title: 'Student' };
+    const { stdout } = await score(['-', '--format', 'csv'], { stdin: `${JSON.stringify(lead)}\n` });
+    const [row] = parseCsv(stdout, { columns: true }) as Record<string, string>[];
+    expect(row!.name).toBe(`'${lead.name}`);
+    expect(row!.email).toBe(`'${lead.email}`);
+    expect(Number(row!['score.total'])).toBe(evaluate(bundle, lead as Lead, NOW).score.total);
+  });
+
   it('writes a CSV header even when no lead is scored', async () => {
     const { stdout } = await score(['-', '--format', 'csv'], { stdin: '' });
     expect(stdout.split('\n')[0]).toMatch(/^id,email,name,score\.total,/);
