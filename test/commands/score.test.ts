@@ -310,6 +310,14 @@ describe('leadpact score: output formats', () => {
     expect(lines.slice(1).map((line) => line.slice(at).split(' ')[0])).toEqual(outcomes.map((o) => o.stage));
   });
 
+  it('keeps control characters from the data out of the terminal', async () => {
+    const lead = { id: 'x-1', name: 'Mallory\u001b[2J\u001b[31m\nNew line' };
+    const { stdout } = await score(['-', '--format', 'table'], { stdin: `${JSON.stringify(lead)}\n` });
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(stdout).toContain('Mallory [2J [31m New line');
+  });
+
   it('squeezes the table to the terminal width, cutting text with an ellipsis', async () => {
     const { stdout } = await score(['leads.jsonl', '--format', 'table'], { columns: 80 });
     const lines = stdout.trimEnd().split('\n');
