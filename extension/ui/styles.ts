@@ -148,6 +148,7 @@ export const BADGE_CSS = `
 .points-minus { color: var(--lp-breached); }
 .slas { list-style: none; padding: 0 !important; }
 .slas li { display: flex; align-items: baseline; gap: 6px; }
+.slas .muted { font-weight: normal; }
 .card button, .card select {
   font: inherit;
   font-size: 12px;
