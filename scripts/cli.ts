@@ -5,6 +5,8 @@ import { CliError, type Command } from './lib/command';
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   bench: { summary: 'run the benchmarks in scripts/bench/ against their same-run baselines', load: () => import('./commands/bench') },
   build: { summary: 'write the deterministic rules bundle (.output/rules/bundle.json) with version and hash', load: () => import('./commands/build') },
+  calibrate: { summary: 'measure each scoring rule against a historical outcome: lift, verdicts, MQL precision/recall, suggestions', load: () => import('./commands/calibrate') },
+  'generate-history': { summary: 'write seeded sample history for the sample leads: planted outcomes and rep feedback (.output/history/)', load: () => import('./commands/generate-history') },
   'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
   keygen: { summary: 'create an Ed25519 key pair for signing bundles (kept outside git)', load: () => import('./commands/keygen') },
   score: { summary: 'score a JSONL, JSON or CSV export with the rules: one outcome per lead (jsonl, csv, table)', load: () => import('./commands/score') },
