@@ -27,6 +27,8 @@ const MAPPING = 'hubspot-contacts';
 
 interface ChildRun {
   ms: number;
+  /** User + system CPU time of the child: steadier than wall time on a shared machine. */
+  cpuMs: number;
   maxRssMb: number;
   rows: number;
 }
@@ -51,6 +53,7 @@ export default async function run(): Promise<BenchResult[]> {
     }
 
     const rate = (r: ChildRun) => (r.rows / r.ms) * 1000;
+    const cpuRate = (r: ChildRun) => (r.rows / r.cpuMs) * 1000;
     return [
       {
         name: `score ${ROWS.toLocaleString('en')}-row ${MAPPING} CSV (throughput)`,
@@ -60,6 +63,15 @@ export default async function run(): Promise<BenchResult[]> {
         ratio: rate(score) / rate(parse),
         note: `whole command in a child: ${(score.ms / 1000).toFixed(2)} s incl. start-up and rules loading; ` +
           `reading the bytes alone: ${Math.round(rate(read)).toLocaleString('en')} rows/s; file ${sizeMb.toFixed(1)} MB`,
+      },
+      {
+        name: `score ${ROWS.toLocaleString('en')}-row ${MAPPING} CSV (per CPU second)`,
+        value: cpuRate(score),
+        unit: 'rows/CPU-s',
+        baseline: { name: 'csv-parse only, same file', value: cpuRate(parse) },
+        ratio: cpuRate(score) / cpuRate(parse),
+        note: `the child's user + system CPU time (${(score.cpuMs / 1000).toFixed(2)} s, start-up included), ` +
+          'independent of how busy the machine is',
       },
       {
         name: `score ${ROWS.toLocaleString('en')}-row ${MAPPING} CSV (peak RSS)`,
@@ -92,7 +104,7 @@ async function writeCsv(file: string, rows: number): Promise<void> {
 
 /** Children report `{"rows":n,"maxRss":kB}` as the last line on stderr. */
 async function writeChildScripts(dir: string): Promise<{ score: string; parse: string; read: string }> {
-  const report = `process.on('exit', () => process.stderr.write('\\n' + JSON.stringify({ rows: globalThis.rows ?? 0, maxRss: process.resourceUsage().maxRSS }) + '\\n'));`;
+  const report = `process.on('exit', () => process.stderr.write('\\n' + JSON.stringify({ rows: globalThis.rows ?? 0, maxRss: process.resourceUsage().maxRSS, cpuUs: process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime }) + '\\n'));`;
   const score = path.join(dir, 'score-child.mjs');
   await writeFile(score, `${report}
 import { register } from ${JSON.stringify(path.join(repoRoot, 'node_modules/tsx/dist/esm/api/index.mjs'))};
@@ -141,9 +153,9 @@ function runChild(script: string, args: string[]): Promise<ChildRun> {
     child.on('close', (code) => {
       const ms = performance.now() - start;
       const last = stderr.trimEnd().split('\n').at(-1) ?? '';
-      let report: { rows: number; maxRss: number };
+      let report: { rows: number; maxRss: number; cpuUs: number };
       try {
-        report = JSON.parse(last) as { rows: number; maxRss: number };
+        report = JSON.parse(last) as { rows: number; maxRss: number; cpuUs: number };
       } catch {
         reject(new Error(`${path.basename(script)} exited ${code} without a report: ${stderr.slice(-500)}`));
         return;
@@ -154,7 +166,7 @@ function runChild(script: string, args: string[]): Promise<ChildRun> {
       }
       // The score child's count is in its summary line: `... 100,000 scored ...`.
       const scored = /([\d,]+) scored/.exec(stderr);
-      resolve({ ms, maxRssMb: report.maxRss / 1024, rows: scored ? Number(scored[1]!.replace(/,/g, '')) : report.rows });
+      resolve({ ms, cpuMs: report.cpuUs / 1000, maxRssMb: report.maxRss / 1024, rows: scored ? Number(scored[1]!.replace(/,/g, '')) : report.rows });
     });
   });
 }
