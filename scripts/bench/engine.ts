@@ -17,7 +17,8 @@ import type { BenchResult } from './types';
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const DAY = 86_400_000;
 const LEADS = 100_000;
-const CHUNK = 10_000;
+/** Leads are generated, then scored, this many at a time: small enough that the generator's garbage does not swamp the timing. */
+const CHUNK = 1_000;
 const SEED = 1;
 /** json-rules-engine and the reference interpreter score this many of the same leads; their time is extrapolated. */
 const BASELINE_LEADS = 2_000;
@@ -51,9 +52,10 @@ function compileBenchmark(sample: Bundle): BenchResult[] {
     compileRules(fresh);
     return performance.now() - start;
   }));
-  const sampleMs = median(Array.from({ length: 51 }, () => {
+  const sampleMs = median(Array.from({ length: 51 }, (_, run) => {
+    const fresh = withFreshPatterns(sample, run + 1);
     const start = performance.now();
-    compileRules(sample);
+    compileRules(fresh);
     return performance.now() - start;
   }));
   const scaledMs = (sampleMs / sampleRules) * bigRules;
@@ -61,12 +63,12 @@ function compileBenchmark(sample: Bundle): BenchResult[] {
     name: `compile ${bigRules.toLocaleString('en')} rules`,
     value: bigMs,
     unit: 'ms',
-    baseline: { name: `the sample rules (${sampleRules} rules, ${sampleMs.toFixed(2)} ms) scaled per rule to ${bigRules.toLocaleString('en')}`, value: scaledMs },
+    baseline: { name: `the sample bundle (${sampleRules} scoring rules, ${sampleMs.toFixed(2)} ms) scaled per rule to ${bigRules.toLocaleString('en')}`, value: scaledMs },
     ratio: scaledMs / bigMs,
     target: '< 50 ms',
     ok: bigMs < 50,
-    note: `median of 7 (sample: median of 51); ${(bigMs / bigRules * 1000).toFixed(1)} µs per rule vs ` +
-      `${(sampleMs / sampleRules * 1000).toFixed(1)} µs in the sample (whole bundle: personas, stages, SLA calendar included)`,
+    note: `median of 7 (sample: median of 51), cold regular expressions on both sides; ${(bigMs / bigRules * 1000).toFixed(1)} µs per rule vs ` +
+      `${(sampleMs / sampleRules * 1000).toFixed(1)} µs per rule in the sample, whose time also covers its personas, stages and SLA calendar`,
   }];
 }
 
@@ -85,8 +87,11 @@ async function scoringBenchmark(bundle: Bundle, leadCount: number): Promise<Benc
   const subset: Lead[] = [];
   const subsetOutcomes: Outcome[] = [];
   for (let done = 0; done < leadCount; done += CHUNK) {
-    const chunk: Lead[] = [];
-    for (let i = 0; i < CHUNK && done + i < leadCount; i++) chunk.push(leads.next().value as Lead);
+    const generated: Lead[] = [];
+    for (let i = 0; i < CHUNK && done + i < leadCount; i++) generated.push(leads.next().value as Lead);
+    // Read back from JSON, as `leadpact score` reads leads from a JSONL file: the generator's
+    // objects are scattered among its own garbage, which slows every later pass over them.
+    const chunk = JSON.parse(JSON.stringify(generated)) as Lead[];
     for (const lead of chunk) events += lead.events?.length ?? 0;
     const outcomes: Outcome[] = new Array(chunk.length);
     const start = performance.now();
@@ -95,9 +100,9 @@ async function scoringBenchmark(bundle: Bundle, leadCount: number): Promise<Benc
     const cpu = process.cpuUsage(cpuStart);
     engineWallMs += performance.now() - start;
     engineMs += (cpu.user + cpu.system) / 1000;
-    if (done === 0) {
-      subset.push(...chunk.slice(0, BASELINE_LEADS));
-      subsetOutcomes.push(...outcomes.slice(0, BASELINE_LEADS));
+    if (subset.length < BASELINE_LEADS) {
+      subset.push(...chunk.slice(0, BASELINE_LEADS - subset.length));
+      subsetOutcomes.push(...outcomes.slice(0, subset.length - subsetOutcomes.length));
     }
   }
   const perLeadMs = engineMs / leadCount;
@@ -125,7 +130,8 @@ async function scoringBenchmark(bundle: Bundle, leadCount: number): Promise<Benc
       target: '< 1 s on one core',
       ok: engineMs < 1000,
       note: `CPU time; ${Math.round(leadsPerSecond).toLocaleString('en')} leads/s, ${(perLeadMs * 1000).toFixed(1)} µs/lead; ` +
-        `wall time ${(engineWallMs / 1000).toFixed(2)} s on a shared machine; ${shape}; single thread; generation excluded`,
+        `wall time ${(engineWallMs / 1000).toFixed(2)} s on a shared machine; ${shape}; single thread; ` +
+        `leads generated and read back from JSON in chunks of ${CHUNK.toLocaleString('en')}, outside the timing`,
     },
     {
       name: 'throughput vs json-rules-engine',
@@ -373,6 +379,12 @@ function durationMs(text: string): number {
 
 const scoringModel = (id: string, rules: Rule[], extra: Partial<ScoringModelFile> = {}): ScoringModelFile =>
   ({ kind: 'scoring-model', id, label: id, owner: 'marketing', rules: rules as ScoringModelFile['rules'], ...extra });
+
+/** The sample rules with their regular expressions made unique to `variant` (a cold compile, like the 1,000 rules). */
+function withFreshPatterns(sample: Bundle, variant: number): Bundle {
+  const models = sample.models.map((model) => JSON.parse(JSON.stringify(model).replace(/\\\\b\(/g, `\\\\b(s${variant}|`)) as ScoringModelFile);
+  return { ...sample, models };
+}
 
 /**
  * 1,000 rules: the sample's scoring rules copied across 20 models of 50, each copy with its own id,
