@@ -1,0 +1,101 @@
+// `leadpact diff --base <ref>`: the impact of the working rules against the rules at a git ref, on
+// a lead set scored by both at one `now`: rule changes with owners, stage moves, score shifts,
+// persona and grade changes, top movers. Markdown is the pull request comment (DESIGN 6).
+import path from 'node:path';
+import { access } from 'node:fs/promises';
+import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { formatDiagnostics } from '../lib/diagnostics';
+import { ImpactAccumulator, readLeads } from '../lib/impact';
+import { renderJson, renderMarkdown, renderText, type DiffReport } from '../lib/impact-report';
+import { repoRoot } from '../lib/paths';
+import { compareWithBase } from '../lib/rules-changes-load';
+
+const DEFAULT_LEADS = path.join('rules', 'samples', 'leads.jsonl');
+const FORMATS = ['text', 'markdown', 'json'] as const;
+
+const USAGE = `Usage: leadpact diff --base <git ref> [options]
+
+Scores a lead set with the rules at <git ref> and with the working tree's rules, at the same
+moment, and prints what changes: rules added, removed and edited (with owners), leads moving
+between stages, score distributions per model, persona and grade changes, and the top movers
+with the rules that explain their move.
+
+Options:
+  --base <ref>      the git ref to compare against (a branch, tag or commit), required
+  --leads <file>    leads as JSONL or a JSON array (default ${DEFAULT_LEADS})
+  --now <instant>   score as of this ISO date-time (default: the current time)
+  --format <f>      text (default), markdown (a pull request comment) or json
+  --top <n>         how many top movers to show (default 10)
+  --repo <dir>      the repository (default: this checkout)
+  --exit-code       exit 1 when anything changed (like git diff --exit-code)
+`;
+
+const diffCommand: Command = async (argv) => {
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      base: { type: 'string' },
+      leads: { type: 'string' },
+      now: { type: 'string' },
+      format: { type: 'string' },
+      top: { type: 'string' },
+      repo: { type: 'string' },
+      'exit-code': { type: 'boolean' },
+    },
+    USAGE,
+    false,
+  );
+  if (!parsed) return 0;
+  const { values } = parsed;
+  if (!values.base) throw new CliError(`--base <git ref> is required\n${USAGE}`);
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be ${FORMATS.join(', ')}, not "${format}"`);
+  const now = parseNow(values.now);
+  const top = values.top === undefined ? 10 : Number(values.top);
+  if (!Number.isSafeInteger(top) || top < 0 || top > 1000) throw new CliError(`--top must be a whole number from 0 to 1000, not "${values.top}"`);
+  const repo = path.resolve(values.repo ?? repoRoot);
+
+  const { base, head, changes } = await compareWithBase(repo, values.base);
+  if (!head.load.bundle) {
+    process.stderr.write(formatDiagnostics(head.load.diagnostics.filter((d) => d.severity === 'error'), 'text'));
+    throw new CliError('the working tree\'s rules do not validate (see above); fix them before measuring their impact', 1);
+  }
+
+  const report: DiffReport = {
+    base: { ref: values.base, version: base.version, exists: base.exists, valid: base.load.bundle !== null, errors: base.errors.length },
+    head: { version: head.version },
+    leadsFile: null,
+    changes,
+    impact: null,
+  };
+  if (changes.length > 0) {
+    const leadsFile = path.resolve(repo, values.leads ?? DEFAULT_LEADS);
+    const shown = values.leads ?? DEFAULT_LEADS;
+    if (!values.leads && !(await exists(leadsFile))) {
+      throw new CliError(`${DEFAULT_LEADS} does not exist: pass --leads <file>, or write a sample with "leadpact generate-leads"`);
+    }
+    const accumulator = new ImpactAccumulator(base.load.bundle, head.load.bundle, { now, topMovers: top });
+    for await (const lead of readLeads(leadsFile, shown)) accumulator.add(lead);
+    report.leadsFile = shown;
+    report.impact = accumulator.result();
+  }
+
+  const render = format === 'markdown' ? renderMarkdown : format === 'json' ? renderJson : renderText;
+  process.stdout.write(render(report));
+  return values['exit-code'] && changes.length > 0 ? 1 : 0;
+};
+
+export default diffCommand;
+
+function parseNow(text: string | undefined): number {
+  if (text === undefined) return Date.now();
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || !Number.isFinite(ms)) {
+    throw new CliError(`--now must be an ISO 8601 date and time with a zone, e.g. 2026-11-20T12:00:00Z; got "${text}"`);
+  }
+  return ms;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}

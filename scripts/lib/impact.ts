@@ -1,0 +1,351 @@
+/**
+ * The impact of a rules change on a set of leads: every lead scored by the base rules and by the
+ * new rules at the same `now`, summed up as stage, persona and grade moves, score distributions
+ * per model, and the leads that move most with the rules that explain their move.
+ *
+ * One pass, streaming: only the scores (numbers, for percentiles) and the few top movers are kept,
+ * so 100k leads never sit in memory as objects.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Bundle, Lead } from '../../extension/engine/generated/rules';
+import { compileRules, evaluate, type CompiledRules, type Fired, type Outcome } from '../../extension/engine/index';
+import { parseLeadRecord } from '../../extension/engine/lead-record';
+import { CliError } from './command';
+
+/** "No stage", "no persona", "no grade" in matrices (a lead the rules do not place). */
+export const NONE = '(none)';
+/** The column of leads the base could not score: the base had no (valid) rules. */
+export const NO_RULES = '(no rules)';
+
+export interface ScoreStats {
+  count: number;
+  mean: number;
+  median: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+export interface Histogram {
+  /** Lower bounds of the buckets; the bucket holds lo <= score < next lo (the last one is closed). */
+  bounds: number[];
+  width: number;
+  before: number[] | null;
+  after: number[];
+}
+
+export interface ModelShift {
+  model: string;
+  label: string;
+  before: ScoreStats | null;
+  after: ScoreStats | null;
+  /** Leads whose score for this model changed. */
+  changed: number;
+  histogram: Histogram;
+}
+
+export interface FiredDifference {
+  model: string;
+  rule: string;
+  before: number | null;
+  after: number | null;
+}
+
+export interface Mover {
+  id: string;
+  before: Pick<Outcome, 'score' | 'stage' | 'grade' | 'persona'> | null;
+  after: Pick<Outcome, 'score' | 'stage' | 'grade' | 'persona'>;
+  delta: number;
+  fired: FiredDifference[];
+}
+
+export interface Impact {
+  now: string;
+  leads: number;
+  /** false when the base had no rules to score with (every lead comes from NO_RULES). */
+  compared: boolean;
+  /** from → to → count, only cells with leads; ordered by the stage order in the rules. */
+  stages: Matrix;
+  personas: Matrix;
+  grades: Matrix;
+  models: ModelShift[];
+  /** Leads whose outcome (any score, stage, grade or persona) changed. */
+  changedLeads: number;
+  movers: Mover[];
+}
+
+export interface Matrix {
+  /** Row and column labels in display order. */
+  order: string[];
+  cells: Array<{ from: string; to: string; count: number }>;
+  /** Leads whose value changed. */
+  moved: number;
+}
+
+export interface ImpactOptions {
+  now: number;
+  /** How many top movers to keep (default 10). */
+  topMovers?: number;
+}
+
+/** Scores leads under both rule sets one at a time; `result()` summarises. */
+export class ImpactAccumulator {
+  private readonly before: CompiledRules | null;
+  private readonly after: CompiledRules;
+  private readonly now: number;
+  private readonly top: number;
+  private readonly stageCells = new Map<string, number>();
+  private readonly personaCells = new Map<string, number>();
+  private readonly gradeCells = new Map<string, number>();
+  private readonly models: string[];
+  private readonly scoresBefore = new Map<string, number[]>();
+  private readonly scoresAfter = new Map<string, number[]>();
+  private readonly changedPerModel = new Map<string, number>();
+  private readonly stageRank: Map<string, number>;
+  private readonly moverList: Array<{ rank: [number, number]; mover: () => Mover; id: string }> = [];
+  private count = 0;
+  private changed = 0;
+
+  constructor(before: Bundle | null, after: Bundle, options: ImpactOptions) {
+    this.before = before ? compileRules(before) : null;
+    this.after = compileRules(after);
+    this.now = options.now;
+    this.top = options.topMovers ?? 10;
+    const ids = new Set<string>(['total']);
+    for (const bundle of [before, after]) for (const model of bundle?.models ?? []) ids.add(model.id);
+    this.models = [...ids];
+    for (const id of this.models) {
+      this.scoresBefore.set(id, []);
+      this.scoresAfter.set(id, []);
+      this.changedPerModel.set(id, 0);
+    }
+    this.stageRank = new Map(after.lifecycle.stages.map((stage, index) => [stage.id, index + 1]));
+    this.bundles = { before, after };
+  }
+
+  private readonly bundles: { before: Bundle | null; after: Bundle };
+
+  add(lead: Lead): void {
+    this.count++;
+    const a = evaluate(this.after, lead, this.now);
+    const b = this.before ? evaluate(this.before, lead, this.now) : null;
+    bump(this.stageCells, cell(b ? b.stage : undefined, a.stage));
+    bump(this.personaCells, cell(b ? b.persona : undefined, a.persona));
+    bump(this.gradeCells, cell(b ? b.grade : undefined, a.grade));
+    let differs = !b || b.stage !== a.stage || b.persona !== a.persona || b.grade !== a.grade;
+    for (const model of this.models) {
+      const after = a.score[model];
+      const before = b?.score[model];
+      if (after !== undefined) this.scoresAfter.get(model)!.push(after);
+      if (before !== undefined) this.scoresBefore.get(model)!.push(before);
+      if (b && before !== after) {
+        this.changedPerModel.set(model, this.changedPerModel.get(model)! + 1);
+        differs = true;
+      }
+    }
+    if (differs) this.changed++;
+    if (b && differs) this.considerMover(lead.id, b, a);
+  }
+
+  /** Largest stage jump first, then the largest change of the total score, then id. */
+  private considerMover(id: string, b: Outcome, a: Outcome): void {
+    const stageJump = Math.abs((this.stageRank.get(a.stage ?? '') ?? 0) - (this.stageRank.get(b.stage ?? '') ?? 0));
+    const delta = Math.abs((a.score.total ?? 0) - (b.score.total ?? 0));
+    const rank: [number, number] = [stageJump, delta];
+    const list = this.moverList;
+    if (list.length >= this.top) {
+      const last = list[list.length - 1]!;
+      if (compareRank(rank, id, last.rank, last.id) >= 0) return;
+      list.pop();
+    }
+    const mover = () => toMover(id, b, a);
+    let index = list.findIndex((entry) => compareRank(rank, id, entry.rank, entry.id) < 0);
+    if (index === -1) index = list.length;
+    list.splice(index, 0, { rank, mover, id });
+  }
+
+  result(): Impact {
+    const stageOrder = [NO_RULES, NONE, ...this.bundles.after.lifecycle.stages.map((s) => s.id)];
+    const baseStages = this.bundles.before?.lifecycle.stages.map((s) => s.id) ?? [];
+    for (const id of baseStages) if (!stageOrder.includes(id)) stageOrder.push(id);
+    const personaOrder = [NO_RULES, ...this.bundles.after.personas.personas.map((p) => p.id)];
+    for (const p of this.bundles.before?.personas.personas ?? []) if (!personaOrder.includes(p.id)) personaOrder.push(p.id);
+    personaOrder.push(NONE);
+    const gradeOrder = [NO_RULES, ...this.bundles.after.lifecycle.grade.bands.map((b) => b.grade)];
+    for (const band of this.bundles.before?.lifecycle.grade.bands ?? []) if (!gradeOrder.includes(band.grade)) gradeOrder.push(band.grade);
+    gradeOrder.push(NONE);
+
+    const labels = new Map<string, string>([['total', 'Total']]);
+    const limits = new Map<string, { min?: number; max?: number }>();
+    for (const bundle of [this.bundles.before, this.bundles.after]) {
+      for (const model of bundle?.models ?? []) {
+        labels.set(model.id, model.label);
+        limits.set(model.id, { min: model.min, max: model.max });
+      }
+    }
+    const models = this.models.map((model): ModelShift => {
+      const before = this.before ? this.scoresBefore.get(model)! : null;
+      const after = this.scoresAfter.get(model)!;
+      return {
+        model,
+        label: labels.get(model) ?? model,
+        before: before && before.length ? stats(before) : null,
+        after: after.length ? stats(after) : null,
+        changed: this.changedPerModel.get(model)!,
+        histogram: histogram(before, after, limits.get(model)),
+      };
+    });
+    return {
+      now: new Date(this.now).toISOString(),
+      leads: this.count,
+      compared: this.before !== null,
+      stages: matrix(this.stageCells, stageOrder),
+      personas: matrix(this.personaCells, personaOrder),
+      grades: matrix(this.gradeCells, gradeOrder),
+      models,
+      changedLeads: this.changed,
+      movers: this.moverList.map((entry) => entry.mover()),
+    };
+  }
+}
+
+function compareRank(a: [number, number], aId: string, b: [number, number], bId: string): number {
+  return b[0] - a[0] || b[1] - a[1] || (aId < bId ? -1 : aId > bId ? 1 : 0);
+}
+
+function toMover(id: string, b: Outcome, a: Outcome): Mover {
+  const pick = (o: Outcome) => ({ score: o.score, stage: o.stage, grade: o.grade, persona: o.persona });
+  return { id, before: pick(b), after: pick(a), delta: (a.score.total ?? 0) - (b.score.total ?? 0), fired: firedDifferences(b.fired, a.fired) };
+}
+
+/** The rules whose contribution differs between two outcomes, largest change first. */
+export function firedDifferences(before: readonly Fired[], after: readonly Fired[]): FiredDifference[] {
+  const byRule = new Map<string, FiredDifference>();
+  for (const f of before) byRule.set(f.rule, { model: f.model, rule: f.rule, before: f.points, after: null });
+  for (const f of after) {
+    const entry = byRule.get(f.rule);
+    if (entry) {
+      entry.after = f.points;
+      entry.model = f.model;
+    } else byRule.set(f.rule, { model: f.model, rule: f.rule, before: null, after: f.points });
+  }
+  return [...byRule.values()]
+    .filter((d) => d.before !== d.after)
+    .sort((x, y) => Math.abs((y.after ?? 0) - (y.before ?? 0)) - Math.abs((x.after ?? 0) - (x.before ?? 0)) || (x.rule < y.rule ? -1 : 1));
+}
+
+function cell(before: string | null | undefined, after: string | null): string {
+  return `${before === undefined ? NO_RULES : (before ?? NONE)}\u0000${after ?? NONE}`;
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function matrix(cells: Map<string, number>, order: string[]): Matrix {
+  const list = [...cells].map(([key, count]) => {
+    const [from, to] = key.split('\u0000') as [string, string];
+    return { from, to, count };
+  });
+  for (const { from, to } of list) for (const id of [from, to]) if (!order.includes(id)) order.push(id);
+  const index = (id: string) => order.indexOf(id);
+  list.sort((x, y) => index(x.from) - index(y.from) || index(x.to) - index(y.to));
+  const used = new Set(list.flatMap((c) => [c.from, c.to]));
+  return { order: order.filter((id) => used.has(id)), cells: list, moved: list.filter((c) => c.from !== c.to).reduce((n, c) => n + c.count, 0) };
+}
+
+export function stats(values: number[]): ScoreStats {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    count: sorted.length,
+    mean: Math.round((sum / sorted.length) * 10) / 10,
+    median: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+  };
+}
+
+/** Nearest-rank percentile (a value some lead really has). */
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+const NICE_WIDTHS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
+
+function histogram(before: number[] | null, after: number[], limit: { min?: number; max?: number } | undefined): Histogram {
+  let lo = limit?.min ?? Infinity;
+  let hi = limit?.max ?? -Infinity;
+  for (const list of [before ?? [], after]) {
+    for (const v of list) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    lo = 0;
+    hi = 0;
+  }
+  const span = Math.max(1, hi - lo);
+  const width = NICE_WIDTHS.find((w) => span / w <= 10) ?? Math.ceil(span / 10);
+  const start = Math.floor(lo / width) * width;
+  const buckets = Math.max(1, Math.floor((hi - start) / width) + 1);
+  const bounds = Array.from({ length: buckets }, (_, i) => start + i * width);
+  const fill = (list: number[]) => {
+    const counts = new Array<number>(buckets).fill(0);
+    for (const v of list) counts[Math.min(buckets - 1, Math.floor((v - start) / width))]!++;
+    return counts;
+  };
+  return { bounds, width, before: before ? fill(before) : null, after: fill(after) };
+}
+
+// --- Reading leads ---------------------------------------------------------------------------------
+
+/**
+ * The leads of a JSONL file (one lead record per line; blank lines skipped) or a JSON array.
+ * A line that is not a lead record stops the run with `file:line:col: message`.
+ */
+export async function* readLeads(file: string, shown = file): AsyncGenerator<Lead> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(error.code === 'ENOENT' ? `${shown}: no such file` : `${shown}: ${error.message}`);
+  });
+  const head = Buffer.alloc(64);
+  const { bytesRead } = await handle.read(head, 0, 64, 0);
+  await handle.close();
+  const first = head.subarray(0, bytesRead).toString('utf8').trimStart();
+  if (first.startsWith('[')) {
+    const { readFile } = await import('node:fs/promises');
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new CliError(`${shown}:1:1: not valid JSON (${(error as Error).message})`);
+    }
+    if (!Array.isArray(data)) throw new CliError(`${shown}:1:1: a JSON leads file holds an array of lead records`);
+    for (let i = 0; i < data.length; i++) {
+      const parsed = parseLeadRecord(data[i]);
+      if (!parsed.ok) throw new CliError(`${shown}:1:1: lead ${i + 1}: ${parsed.error}`);
+      yield parsed.lead;
+    }
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new CliError(`${shown}:${number}:1: not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = parseLeadRecord(value);
+    if (!parsed.ok) throw new CliError(`${shown}:${number}:1: ${parsed.error}`);
+    yield parsed.lead;
+  }
+}
