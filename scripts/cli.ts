@@ -13,6 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   'generate-leads': { summary: 'write the seeded sample lead set (rules/samples/leads.jsonl)', load: () => import('./commands/generate-leads') },
   keygen: { summary: 'create an Ed25519 key pair for signing bundles (kept outside git)', load: () => import('./commands/keygen') },
   release: { summary: 'release HEAD: signed bundle, Chrome and Firefox zips, sources zip, SHA256SUMS and a release note', load: () => import('./commands/release') },
+  report: { summary: 'the weekly sales and marketing report: funnel, SLA compliance, goals, reject reasons (html, md)', load: () => import('./commands/report') },
   score: { summary: 'score a JSONL, JSON or CSV export with the rules: one outcome per lead (jsonl, csv, table)', load: () => import('./commands/score') },
   sign: { summary: 'sign a rules bundle (detached Ed25519 signature with version and expiry)', load: () => import('./commands/sign') },
   test: { summary: 'run the cases in rules/tests against the rules; per-case diffs and untested rules', load: () => import('./commands/test') },
