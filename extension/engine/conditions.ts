@@ -196,7 +196,7 @@ function compileEventTest(test: EventTest, scope: CompileScope, where: string): 
     const now = ctx.now;
     const after = now - windowMs;
     let count = 0;
-    for (let i = lastAtOrBefore(positions, at, now); i >= 0; i--) {
+    for (let i = lastAtOrBefore(positions, events.bucketSizes[bucket]!, at, now); i >= 0; i--) {
       const p = positions[i]!;
       const time = at[p]!;
       if (time <= after) break;
@@ -208,11 +208,11 @@ function compileEventTest(test: EventTest, scope: CompileScope, where: string): 
 }
 
 /**
- * The index of the last position whose time is at or before `now`, or -1. Replays move `now`
+ * The index of the last of the first `size` positions whose time is at or before `now`, or -1. Replays move `now`
  * back, so later events are skipped by bisection rather than one by one.
  */
-export function lastAtOrBefore(positions: readonly number[], at: readonly number[], now: number): number {
-  let high = positions.length - 1;
+export function lastAtOrBefore(positions: Int32Array, size: number, at: readonly number[], now: number): number {
+  let high = size - 1;
   if (high < 0 || at[positions[high]!]! <= now) return high;
   let low = 0; // invariant: everything above `high` is after now
   while (low <= high) {

@@ -44,15 +44,20 @@ export class LeadEvents {
   at: number[] = [];
   /** The kept events, in the same order as `at`. */
   records: EventRecord[] = [];
-  /** Per bucket, positions into `at`/`records`, ascending. */
-  readonly buckets: number[][];
+  /**
+   * Per bucket, positions into `at`/`records`, ascending: the first `bucketSizes[b]` entries of
+   * `buckets[b]` (the arrays are kept and grown across leads rather than reallocated per lead).
+   */
+  readonly buckets: Int32Array[];
+  readonly bucketSizes: Int32Array;
 
   private spareAt: number[] = [];
   private spareRecords: EventRecord[] = [];
   private readonly order: number[] = [];
 
   constructor(private readonly registry: EventBuckets) {
-    this.buckets = Array.from({ length: registry.count }, () => []);
+    this.buckets = Array.from({ length: registry.count }, () => new Int32Array(8));
+    this.bucketSizes = new Int32Array(registry.count);
   }
 
   /** Counts loads, so per-lead caches (see EventQuery) know when they are stale. */
@@ -114,15 +119,26 @@ export class LeadEvents {
   }
 
   private fillBuckets(): void {
-    const { buckets, records } = this;
-    for (let b = 0; b < buckets.length; b++) buckets[b]!.length = 0;
+    const { buckets, bucketSizes: sizes, records } = this;
+    sizes.fill(0);
     const byType = this.registry.byType;
     for (let p = 0; p < records.length; p++) {
       const type = records[p]!.type;
       if (typeof type !== 'string') continue;
       const ids = byType.get(type);
       if (ids === undefined) continue;
-      for (let k = 0; k < ids.length; k++) buckets[ids[k]!]!.push(p);
+      for (let k = 0; k < ids.length; k++) {
+        const b = ids[k]!;
+        const size = sizes[b]!;
+        let positions = buckets[b]!;
+        if (size === positions.length) {
+          const grown = new Int32Array(size * 2);
+          grown.set(positions);
+          buckets[b] = positions = grown;
+        }
+        positions[size] = p;
+        sizes[b] = size + 1;
+      }
     }
   }
 }

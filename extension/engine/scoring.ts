@@ -153,6 +153,7 @@ let perTotal = 0;
 function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number): number {
   const events = ctx.events;
   const positions = events.buckets[query.bucket]!;
+  const size = events.bucketSizes[query.bucket]!;
   const at = events.at;
   const now = ctx.now;
   const after = now - query.windowMs;
@@ -160,7 +161,7 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
   const points = rule.points;
   let count = 0;
   let total = 0;
-  for (let i = 0; i < positions.length; i++) {
+  for (let i = 0; i < size; i++) {
     const p = positions[i]!;
     const time = at[p]!;
     if (time > now) break; // ascending: nothing later counts

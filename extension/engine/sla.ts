@@ -114,7 +114,8 @@ export function slaStates(ctx: EvalContext, program: SlaProgram, stageIndex: num
 function firstStop(ctx: EvalContext, commitment: CommitmentProgram, startedMs: number): number | undefined {
   const events = ctx.events;
   const positions = events.buckets[commitment.bucket]!;
-  for (let i = 0; i < positions.length; i++) {
+  const size = events.bucketSizes[commitment.bucket]!;
+  for (let i = 0; i < size; i++) {
     const p = positions[i]!;
     const time = events.at[p]!;
     if (time < startedMs) continue;
