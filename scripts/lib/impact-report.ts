@@ -75,9 +75,21 @@ function moverSummary(m: Mover): string {
   return parts.join(', ');
 }
 
-function firedSummary(m: Mover): string {
-  if (m.fired.length === 0) return 'no scoring rule fired differently (persona, stage or grade rules changed)';
-  return m.fired
+/** The edited stage, persona and grade definitions that bear on a mover's new stage, persona or grade. */
+function definitionReasons(m: Mover, changes: readonly RuleChange[]): string[] {
+  const touched = (kind: RuleChange['kind'], ids: Array<string | null | undefined>) =>
+    changes.filter((c) => c.kind === kind && (ids.includes(c.id) || (c.fromId !== undefined && ids.includes(c.fromId))));
+  const reasons: RuleChange[] = [];
+  if (m.before?.stage !== m.after.stage) reasons.push(...touched('stage', [m.before?.stage, m.after.stage]));
+  if (m.before?.persona !== m.after.persona) reasons.push(...touched('persona', [m.before?.persona, m.after.persona]));
+  if (m.before?.grade !== m.after.grade) reasons.push(...touched('grade-band', [m.before?.grade, m.after.grade]), ...touched('grade', ['grade']));
+  return reasons.map((c) => c.reason);
+}
+
+function firedSummary(m: Mover, changes: readonly RuleChange[] = []): string {
+  const definitions = definitionReasons(m, changes);
+  if (m.fired.length === 0) return definitions.length ? definitions.join('; ') : 'no scoring rule fired differently (a persona, stage or grade definition changed)';
+  return (definitions.length ? `${definitions.join('; ')}; ` : '') + m.fired
     .slice(0, 4)
     .map((f) => `${f.rule} ${f.before === null ? 'now fires' : f.after === null ? 'no longer fires' : 'changed'} (${f.before === null ? '' : `${signed(f.before)} → `}${f.after === null ? '0' : signed(f.after)})`)
     .join('; ') + (m.fired.length > 4 ? `; ${m.fired.length - 4} more` : '');
@@ -155,7 +167,7 @@ export function renderText(report: DiffReport): string {
       out.push('', 'Top movers:');
       for (const m of impact.movers) {
         out.push(`  ${m.id}: ${moverSummary(m)}`);
-        out.push(`      because ${firedSummary(m)}`);
+        out.push(`      because ${firedSummary(m, report.changes)}`);
       }
     }
   }
@@ -236,7 +248,7 @@ export function renderMarkdown(report: DiffReport): string {
 
     if (impact.movers.length) {
       out.push('', '#### Top movers', '');
-      out.push(table(['lead', 'move', 'because'], impact.movers.map((m) => [code(m.id), moverSummary(m), firedSummary(m)])));
+      out.push(table(['lead', 'move', 'because'], impact.movers.map((m) => [code(m.id), moverSummary(m), firedSummary(m, report.changes)])));
     }
   }
 

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DIFF_MARKER } from '../../scripts/lib/impact-report';
+import { fixtureRepo, NOW, run, TempRepo } from '../support/git-repo';
+
+// The fixture's six leads at NOW with the base rules:
+//   vp-big      fit 60 (A), total 60  → mql, economic-buyer
+//   head-small  fit 30 (B), total 70  → mql (demo request)
+//   engineer    fit 30 (B), total 50  → lead, practitioner
+//   student     fit 0 (C),  total 0   → lead
+//   budget      fit 60 (A), total 60  → sql, economic-buyer
+//   anon        fit 0 (C),  no email  → subscriber
+
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const repo of repos.splice(0)) repo.cleanup();
+});
+
+function repo(): TempRepo {
+  const r = fixtureRepo();
+  repos.push(r);
+  return r;
+}
+
+async function diffJson(r: TempRepo, base = 'HEAD', extra: string[] = []) {
+  const result = await run(['diff', '--repo', r.dir, '--base', base, '--leads', 'leads.jsonl', '--now', NOW, '--format', 'json', ...extra]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe('leadpact diff', () => {
+  it('says nothing changed when the working rules equal the base, and exits 0 even with --exit-code', async () => {
+    const r = repo();
+    const result = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW, '--exit-code']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('No changes: the rules in the working tree are the same as at HEAD; no lead moves.');
+    const json = await diffJson(r);
+    expect(json.changed).toBe(false);
+    expect(json.impact).toBeNull();
+  });
+
+  it('shows a lowered MQL threshold as an edited stage and the leads it moves, with the from-to matrix', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
+    const json = await diffJson(r);
+    expect(json.changes).toEqual([
+      expect.objectContaining({ type: 'edited', kind: 'stage', id: 'mql', owners: ['marketing'], bump: 'minor', leaves: [{ path: 'when.gte', before: 60, after: 50 }] }),
+    ]);
+    expect(json.impact.leads).toBe(6);
+    expect(json.impact.stages.moved).toBe(1);
+    expect(json.impact.stages.cells).toContainEqual({ from: 'lead', to: 'mql', count: 1 });
+    expect(json.impact.movers.map((m: { id: string }) => m.id)).toEqual(['engineer']);
+
+    const text = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW, '--exit-code']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('~ stage mql (lifecycle.yaml; owner marketing): when.gte 60 → 50  [minor]');
+    expect(text.stdout).toContain('lead → mql: 1');
+    expect(text.stdout).toContain('engineer: total 50 → 50 (0), stage lead → mql');
+    expect(text.stdout).toContain('because stage mql: thresholds changed');
+  });
+
+  it('explains a score change by the rules that fired differently and shifts the distribution', async () => {
+    const r = repo();
+    r.edit('rules/scoring/fit.yaml', 'points: 30\n  - id: big-company', 'points: 25\n  - id: big-company');
+    const json = await diffJson(r);
+    const fit = json.impact.models.find((m: { model: string }) => m.model === 'fit');
+    // vp-big and budget lose 5 fit points (60 → 55), head-small 30 → 25 (grade B → C).
+    expect(fit.changed).toBe(3);
+    expect(fit.before.max).toBe(60);
+    expect(fit.after.max).toBe(55);
+    expect(json.impact.grades.cells).toContainEqual({ from: 'B', to: 'C', count: 1 });
+    expect(json.impact.grades.moved).toBe(1);
+    const vp = json.impact.movers.find((m: { id: string }) => m.id === 'vp-big');
+    expect(vp.delta).toBe(-5);
+    expect(vp.fired).toEqual([{ model: 'fit', rule: 'senior-title', before: 30, after: 25 }]);
+    expect(vp.after.stage).toBe('lead');
+  });
+
+  it('reports a renamed rule as a rename (same logic, new id), not as a removal and an addition', async () => {
+    const r = repo();
+    r.edit('rules/scoring/fit.yaml', 'id: senior-title', 'id: senior-leader');
+    const json = await diffJson(r);
+    expect(json.changes).toEqual([expect.objectContaining({ type: 'renamed', kind: 'rule', id: 'senior-leader', fromId: 'senior-title', bump: 'major' })]);
+    expect(json.impact.changedLeads).toBe(0);
+    const text = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW]);
+    expect(text.stdout).toContain('> scoring rule senior-leader (scoring/fit.yaml, model fit; owner joint): renamed from senior-title');
+  });
+
+  it('shows a removed stage and where its leads go', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', /  - \{ id: sql.*\n/, '');
+    const json = await diffJson(r);
+    expect(json.changes).toEqual([expect.objectContaining({ type: 'removed', kind: 'stage', id: 'sql', owners: ['sales'], bump: 'major' })]);
+    expect(json.impact.stages.cells).toContainEqual({ from: 'sql', to: 'mql', count: 1 });
+    expect(json.impact.stages.moved).toBe(1);
+  });
+
+  it('shows an edit inside a joint persona with its owner and the persona changes', async () => {
+    const r = repo();
+    r.edit('rules/personas.yaml', 'company.employees, gte: 200', 'company.employees, gte: 1000');
+    const json = await diffJson(r);
+    expect(json.changes).toEqual([expect.objectContaining({ type: 'edited', kind: 'persona', id: 'economic-buyer', owners: ['joint'], bump: 'minor' })]);
+    expect(json.impact.personas.cells).toContainEqual({ from: 'economic-buyer', to: '(none)', count: 1 });
+    expect(json.impact.personas.moved).toBe(1);
+    const md = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW, '--format', 'markdown']);
+    expect(md.stdout.split('\n')[0]).toBe(DIFF_MARKER);
+    expect(md.stdout).toContain('| ✏️ | persona `economic-buyer` | personas.yaml | joint |');
+    expect(md.stdout).toContain('| economic-buyer | (none) | 1 |');
+    // The rule diff is a real unified diff of the item.
+    expect(md.stdout).toMatch(/```diff\n--- rules\/personas.yaml\n\+\+\+ rules\/personas.yaml\n@@[^\n]*@@\n[\s\S]*-\s+gte: 200\n\+\s+gte: 1000/);
+  });
+
+  it('shows a revert: against the commit before the change nothing moves, against the change everything moves back', async () => {
+    const r = repo();
+    const original = r.read('rules/lifecycle.yaml');
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
+    r.commit('lower the MQL threshold');
+    r.write('rules/lifecycle.yaml', original); // the revert, not yet committed
+    const againstChange = await diffJson(r, 'HEAD');
+    expect(againstChange.changes).toEqual([expect.objectContaining({ id: 'mql', leaves: [{ path: 'when.gte', before: 50, after: 60 }] })]);
+    expect(againstChange.impact.stages.cells).toContainEqual({ from: 'mql', to: 'lead', count: 1 });
+    const againstBase = await diffJson(r, 'HEAD~1');
+    expect(againstBase.changed).toBe(false);
+  });
+
+  it('treats a base where the rules did not exist yet as everything added, scoring only the new rules', async () => {
+    const r = new TempRepo();
+    repos.push(r);
+    r.write('README.md', '# before the rules\n');
+    r.commit('empty start');
+    r.copyFixture();
+    const json = await diffJson(r);
+    expect(json.base.exists).toBe(false);
+    expect(json.changes.every((c: { type: string }) => c.type === 'added')).toBe(true);
+    expect(json.changes.map((c: { kind: string; id: string }) => `${c.kind}:${c.id}`)).toEqual(expect.arrayContaining(['rule:senior-title', 'stage:mql', 'persona:economic-buyer', 'team:sales']));
+    expect(json.impact.compared).toBe(false);
+    expect(json.impact.stages.cells).toContainEqual({ from: '(no rules)', to: 'mql', count: 2 });
+    const text = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW]);
+    expect(text.stdout).toContain('The rules did not exist at HEAD: everything is added.');
+  });
+
+  it('refuses to measure rules that do not validate, and names an unknown base', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.totl, gte: 60');
+    const broken = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^rules\/lifecycle\.yaml:\d+:\d+: /m);
+    expect(broken.stderr).toContain("the working tree's rules do not validate");
+    const unknown = await run(['diff', '--repo', r.dir, '--base', 'no-such-branch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown git ref "no-such-branch"');
+  });
+
+  it('stops at a bad lead line with file:line:col', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
+    r.write('bad.jsonl', '{"id":"ok"}\n{"id":"x","colour":"red"}\n');
+    const result = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'bad.jsonl', '--now', NOW]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bad.jsonl:2:1: unknown field "colour"');
+  });
+});
