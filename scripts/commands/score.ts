@@ -14,7 +14,7 @@ import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
-import { formatFromName, INPUT_FORMATS, peek, readCsv, readJsonArray, readJsonLines, sniffFormat, type InputFormat, type InputItem } from '../lib/lead-input';
+import { formatFromName, INPUT_FORMATS, InputReadError, openExport, readCsv, readJsonArray, readJsonLines, sniffFormat, type InputFormat, type InputItem } from '../lib/lead-input';
 import { repoRoot } from '../lib/paths';
 import { loadRules } from '../lib/rules-repo';
 import { dirSource } from '../lib/rules-source';
@@ -24,7 +24,8 @@ import { createWriter, OUTPUT_FORMATS, type OutputFormat } from '../lib/score-ou
 
 const USAGE = `Usage: leadpact score <file|-> [options]
 
-Scores every lead in a JSON Lines, JSON or CSV export and prints one outcome per lead.
+Scores every lead in a JSON Lines, JSON or CSV export (gzip-compressed or not) and prints one
+outcome per lead.
 
 Options:
   --map <id|file>        how the export's columns become lead fields: a preset from
@@ -165,11 +166,16 @@ async function resolveActivities(options: Options, bundle: Bundle, io: ScoreIo):
   }
   const input = await openInput(options.events!, io);
   try {
-    const { head, chunks } = await peek(input.chunks);
+    const { head, chunks } = await openExport(input.chunks).catch((error: unknown) => {
+      throw error instanceof InputReadError ? new CliError(`${input.name}: ${error.message}`, 1) : error;
+    });
     const format = (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
     const activities = new Activities(mapping.program.mapping.events?.leadKey ?? 'id');
     const { fatal } = await activities.load(activityBatches(format, chunks, mapping), mapping, (line, col, message) => {
       io.stderr.write(`${input.name}:${line}:${col}: ${message}\n`);
+    }).catch((error: unknown) => {
+      if (!(error instanceof InputReadError)) throw error;
+      throw new CliError(`${input.name}: ${error.message}; no lead was scored`, 1);
     });
     return { activities, name: input.name, failed: fatal || activities.tally.skipped > 0 };
   } finally {
@@ -265,16 +271,19 @@ async function scoreStream(
   activities: LoadedActivities | undefined,
 ): Promise<number> {
   const started = performance.now();
-  const { head, chunks: raw } = await peek(input.chunks);
-  const format = options.inputFormat ?? (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
-
+  // Bytes are counted as read from the file (compressed or not), for the progress percentage.
   let bytes = 0;
-  const counted = (async function* () {
-    for await (const chunk of raw) {
+  const opened = await openExport((async function* () {
+    for await (const chunk of input.chunks) {
       bytes += chunk.length;
       yield chunk;
     }
-  })();
+  })()).catch((error: unknown) => {
+    if (error instanceof InputReadError) throw new CliError(`${input.name}: ${error.message}`, 1);
+    throw error;
+  });
+  const { head, chunks: counted } = opened;
+  const format = options.inputFormat ?? (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
 
   let mapping = explicitMapping;
   let headerError: string | undefined;
@@ -365,6 +374,12 @@ async function scoreStream(
       tally.stoppedBy = 'header';
     }
     await out.write(writer.finish());
+  } catch (error) {
+    if (!(error instanceof InputReadError)) throw error;
+    // What was scored before stays printed; the summary says the rest is missing.
+    await out.write(writer.finish());
+    io.stderr.write(`${progress.clear()}${input.name}: ${error.message}\n`);
+    tally.stoppedBy = error.message;
   } finally {
     await batches.return(undefined);
   }

@@ -9,6 +9,7 @@
  * input (`fatal`): JSON that stops being JSON cannot be resynchronised, unlike a JSON Lines file.
  */
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 
@@ -24,7 +25,7 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** The format a file name promises: .jsonl/.ndjson, .json, .csv/.tsv/.txt; undefined otherwise. */
 export function formatFromName(name: string): InputFormat | undefined {
-  const lower = name.toLowerCase().replace(/\.(gz|tmp)$/, '');
+  const lower = name.toLowerCase().replace(/\.gz$/, '');
   if (/\.(jsonl|ndjson|jsonlines)$/.test(lower)) return 'jsonl';
   if (lower.endsWith('.json')) return 'json';
   if (/\.(csv|tsv)$/.test(lower)) return 'csv';
@@ -64,6 +65,31 @@ export async function peek(source: AsyncIterable<Buffer | string>): Promise<{ he
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield toBuffer(next.value);
   }
   return { head, chunks: chunks() };
+}
+
+/**
+ * `peek`, and for a gzip-compressed export (`leads.jsonl.gz`, by its magic bytes, not its name)
+ * the decompressed stream: exports are often mailed or stored compressed.
+ */
+export async function openExport(source: AsyncIterable<Buffer | string>): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer>; gzip: boolean }> {
+  const raw = await peek(guarded(source, 'cannot read the input'));
+  if (raw.head.length < 2 || raw.head[0] !== 0x1f || raw.head[1] !== 0x8b) return { ...raw, gzip: false };
+  const inflated = Readable.from(raw.chunks).pipe(createGunzip());
+  return { ...(await peek(guarded(inflated, 'the gzip data is broken'))), gzip: true };
+}
+
+/** The input failed below the records (a disk error, broken compression): nothing after it can be read. */
+export class InputReadError extends Error {
+  override name = 'InputReadError';
+}
+
+async function* guarded(source: AsyncIterable<Buffer | string>, what: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source) yield toBuffer(chunk);
+  } catch (error) {
+    if (error instanceof InputReadError) throw error;
+    throw new InputReadError(`${what} (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

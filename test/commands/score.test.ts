@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScore } from '../../scripts/commands/score';
@@ -181,6 +182,25 @@ describe('leadpact score: inputs', () => {
       const wrong = await score([path.join(dir, 'leads.txt'), '--input-format', 'json']);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toMatch(/leads\.txt:1:1: a JSON export must be an array of records/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a gzip-compressed export, and reports where broken compression cut it short', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'leadpact-score-'));
+    try {
+      const packed = gzipSync(await readFile(path.join(fixtures, 'hubspot-contacts.csv')));
+      await writeFile(path.join(dir, 'contacts.csv.gz'), packed);
+      const whole = await score([path.join(dir, 'contacts.csv.gz')]);
+      expect(whole.code).toBe(0);
+      expect(whole.stdout).toBe((await score(['hubspot-contacts.csv'])).stdout);
+
+      await writeFile(path.join(dir, 'cut.csv.gz'), packed.subarray(0, packed.length - 12));
+      const cut = await score([path.join(dir, 'cut.csv.gz')]);
+      expect(cut.code).toBe(1);
+      expect(cut.stderr).toContain('cut.csv.gz: the gzip data is broken (unexpected end of file)');
+      expect(summaryOf(cut.stderr)).toContain('the rest of the input could not be read');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
