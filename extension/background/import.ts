@@ -2,9 +2,10 @@
 // object holding one) or CSV, as lead records or through a mapping preset from the rules bundle
 // (extension/engine/mapping.ts does the per-row work, lead-record.ts the checks).
 //
-// All or nothing: every row is read and checked before anything is written, and a file with any
-// bad row changes nothing and says which rows were wrong, by row number. The write itself is the
-// store's staged import (store.ts), which readers see either entirely or not at all.
+// All or nothing: a file with any bad row changes nothing and says which rows were wrong, by row
+// number. Rows are checked a slice at a time and written to the store's staging area (store.ts),
+// which becomes live in one transaction only when every row was good; readers see the old lead
+// set or the new one, never a mix.
 import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import { parseLeadRecord } from '../engine/lead-record';
 import { compileMapping, MappingError, type CompiledMapping } from '../engine/mapping';
@@ -78,7 +79,18 @@ const notJson = Symbol('not JSON');
 
 interface SourceRecord {
   row: number;
-  value: unknown;
+  value?: unknown;
+  /** A JSON Lines line not parsed yet. */
+  line?: string;
+}
+
+function valueOf(record: SourceRecord): unknown {
+  if (record.line === undefined) return record.value;
+  try {
+    return JSON.parse(record.line);
+  } catch {
+    return notJson;
+  }
 }
 
 type Records = { ok: true; records: SourceRecord[] } | { ok: false; problems: RowProblem[]; fatal?: string };
@@ -88,16 +100,12 @@ export function readRecords(text: string, format: ImportFormat, mapping: Mapping
   const body = text.replace(/^\uFEFF/, '');
   if (format === 'jsonl') {
     // A line that is not JSON is reported with the other bad rows, in line order, by the checks.
+    // Lines are parsed a slice at a time by the checks, so a big file's records never all sit in memory as objects.
     const records: SourceRecord[] = [];
     const lines = body.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (!line) continue;
-      try {
-        records.push({ row: i + 1, value: JSON.parse(line) });
-      } catch {
-        records.push({ row: i + 1, value: notJson });
-      }
+      const line = lines[i]!;
+      if (line.trim()) records.push({ row: i + 1, line });
     }
     return { ok: true, records };
   }
@@ -188,8 +196,9 @@ export async function importFile(store: LeadStore, request: ImportRequest, conte
     if (program && request.mapping?.records === 'events') {
       const rows: Array<{ row: number; leadKey: string; event: Event }> = [];
       await inSlices(records, (record) => {
-        if (record.value === notJson) return problem(record.row, 'not a JSON value');
-        const result = program.toEvent(asRow(record.value), record.row);
+        const value = valueOf(record);
+        if (value === notJson) return problem(record.row, 'not a JSON value');
+        const result = program.toEvent(asRow(value), record.row);
         if (result.ok) rows.push({ row: record.row, leadKey: result.leadKey, event: result.event });
         else if (!result.ignored) problem(record.row, result.error);
       }, (done) => progress('reading', done));
@@ -214,24 +223,50 @@ export async function importFile(store: LeadStore, request: ImportRequest, conte
       return { ok: true, summary, rows: total };
     }
 
-    const leads: Lead[] = [];
+    // Rows are checked a slice at a time and, while every row so far is good, written to the
+    // store's staging area; the first bad row stops the writing (the checks go on, to list every
+    // bad row) and the staged rows are discarded: the live leads never change.
+    // The store reports its own progress while it copies the live leads (merge); after that the
+    // rows' progress is the one to show.
+    let copying = true;
+    const staged = await store.beginImport(request.mode, { ...options, onProgress: ({ done, total: of }) => copying && progress('writing', done, of) }, 0);
+    copying = false;
+    let pending: Lead[] = [];
     const firstRowOf = new Map<string, number>();
-    await inSlices(records, (record) => {
-      if (record.value === notJson) return problem(record.row, 'not a JSON value');
-      const result = program ? program.toLead(asRow(record.value), record.row) : parseLeadRecord(record.value);
-      if (!result.ok) return problem(record.row, result.error);
-      if (program) {
-        // A mapping builds the record; check it the same way a hand-made one is checked.
-        const checked = parseLeadRecord(result.lead);
-        if (!checked.ok) return problem(record.row, checked.error);
-      }
-      const seen = firstRowOf.get(result.lead.id);
-      if (seen !== undefined) return problem(record.row, `id ${result.lead.id} again (first on row ${seen})`);
-      firstRowOf.set(result.lead.id, record.row);
-      leads.push(result.lead);
-    }, (done) => progress('reading', done));
-    if (problemCount > 0) return failure(total, problems, undefined, problemCount);
-    const summary = request.mode === 'replace' ? await store.replaceLeads(leads, options) : await store.mergeLeads(leads, options);
+    try {
+      await inSlices(
+        records,
+        (record) => {
+          const value = valueOf(record);
+          if (value === notJson) return problem(record.row, 'not a JSON value');
+          const result = program ? program.toLead(asRow(value), record.row) : parseLeadRecord(value);
+          if (!result.ok) return problem(record.row, result.error);
+          if (program) {
+            // A mapping builds the record; check it the same way a hand-made one is checked.
+            const checked = parseLeadRecord(result.lead);
+            if (!checked.ok) return problem(record.row, checked.error);
+          }
+          const seen = firstRowOf.get(result.lead.id);
+          if (seen !== undefined) return problem(record.row, `id ${result.lead.id} again (first on row ${seen})`);
+          firstRowOf.set(result.lead.id, record.row);
+          if (problemCount === 0) pending.push(result.lead);
+        },
+        async (done) => {
+          if (problemCount === 0 && pending.length > 0) await staged.add(pending);
+          pending = [];
+          progress('reading', done);
+        },
+      );
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+    if (problemCount > 0) {
+      await staged.discard();
+      return failure(total, problems, undefined, problemCount);
+    }
+    const summary = await staged.commit();
+    progress('writing', total);
     return { ok: true, summary, rows: total };
   } catch (error) {
     if (error instanceof ImportConflictError) return failure(total, [], error.message);
@@ -247,11 +282,11 @@ function asRow(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-async function inSlices<T>(items: readonly T[], each: (item: T) => void, onSlice: (done: number) => void): Promise<void> {
+async function inSlices<T>(items: readonly T[], each: (item: T) => void, onSlice: (done: number) => void | Promise<void>): Promise<void> {
   for (let start = 0; start < items.length; start += rowsPerSlice) {
     const end = Math.min(items.length, start + rowsPerSlice);
     for (let i = start; i < end; i++) each(items[i]!);
-    onSlice(end);
+    await onSlice(end);
     if (end < items.length) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

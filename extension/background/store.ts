@@ -55,6 +55,16 @@ export interface ImportOptions {
   now?: () => Date;
 }
 
+/** An import being written to the staging store (LeadStore.beginImport). */
+export interface StagedImport {
+  /** Writes leads to the staging store in one transaction; later ones win on the same id. */
+  add(leads: readonly Lead[]): Promise<void>;
+  /** Makes the staged set live in one transaction (ImportConflictError if another import won). */
+  commit(): Promise<ImportSummary>;
+  /** Drops the staged set; the live leads never changed. */
+  discard(): Promise<void>;
+}
+
 export class ImportConflictError extends Error {
   constructor() {
     super('another import finished while this one was running; nothing was changed, import the file again');
@@ -279,6 +289,33 @@ export class LeadStore {
     mode: ImportSummary['mode'];
     options: ImportOptions;
   }): Promise<ImportSummary> {
+    const staged = await this.stage({ ...plan, expected: plan.add.length });
+    const chunkSize = plan.options.chunkSize ?? 2_000;
+    try {
+      for (let start = 0; start < plan.add.length; start += chunkSize) await staged.add(plan.add.slice(start, start + chunkSize));
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+    return staged.commit();
+  }
+
+  /**
+   * Starts an import that the caller feeds chunk by chunk (the options page checks and writes a
+   * large file a slice at a time, so it never holds every parsed lead at once). Nothing a reader
+   * sees changes until `commit`; `discard` (a bad row found on the way) leaves the live set as it was.
+   */
+  async beginImport(mode: 'replace' | 'merge', options: ImportOptions, expected = 0): Promise<StagedImport> {
+    return this.stage({ keepLive: mode === 'merge', mode, options, expected });
+  }
+
+  private async stage(plan: {
+    keepLive: boolean;
+    events?: ReadonlyMap<string, readonly Event[]>;
+    mode: ImportSummary['mode'];
+    options: ImportOptions;
+    expected: number;
+  }): Promise<StagedImport> {
     const { options } = plan;
     const chunkSize = options.chunkSize ?? 2_000;
     const now = options.now ?? (() => new Date());
@@ -289,9 +326,9 @@ export class LeadStore {
     const revision = await this.nextRevision();
 
     const liveCount = plan.keepLive ? await this.db.count(live) : 0;
-    const total = liveCount + plan.add.length;
+    let total = liveCount + plan.expected;
     let done = 0;
-    const report = () => options.onProgress?.({ done, total });
+    const report = () => options.onProgress?.({ done, total: Math.max(total, done) });
     report();
 
     await this.db.clear(staging);
@@ -321,30 +358,50 @@ export class LeadStore {
       }
     }
 
-    for (let start = 0; start < plan.add.length; start += chunkSize) {
-      const chunk = plan.add.slice(start, start + chunkSize);
-      const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
-      for (const lead of chunk) tx.store.put(toStored(keepAcceptedStage(lead, accepted, options.stageOrder), revision));
-      await tx.done;
-      done += chunk.length;
-      touched += chunk.length;
-      report();
-    }
-
-    const summary: ImportSummary = {
-      at: now().toISOString(),
-      source: options.source,
-      name: options.name,
-      count: touched,
-      mapping: options.mapping ?? null,
-      mode: plan.mode,
+    let state: 'open' | 'closed' = 'open';
+    const ensureOpen = () => {
+      if (state !== 'open') throw new Error('this import was already committed or discarded');
     };
-    await this.swap(live, staging, startSeq, options.stageOrder, summary);
-    // The old set is no longer read by anyone; free its space now rather than at the next import.
-    await this.db.clear(live);
-    // After a replace every lead has a new revision, so every cached outcome is stale: drop them.
-    if (!plan.keepLive) await this.db.clear('outcomes');
-    return summary;
+    return {
+      add: async (leads) => {
+        ensureOpen();
+        const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
+        for (const lead of leads) tx.store.put(toStored(keepAcceptedStage(lead, accepted, options.stageOrder), revision));
+        await tx.done;
+        done += leads.length;
+        touched += leads.length;
+        report();
+      },
+      commit: async () => {
+        ensureOpen();
+        state = 'closed';
+        total = done;
+        const summary: ImportSummary = {
+          at: now().toISOString(),
+          source: options.source,
+          name: options.name,
+          count: touched,
+          mapping: options.mapping ?? null,
+          mode: plan.mode,
+        };
+        try {
+          await this.swap(live, staging, startSeq, options.stageOrder, summary);
+        } catch (error) {
+          await this.db.clear(staging).catch(() => undefined);
+          throw error;
+        }
+        // The old set is no longer read by anyone; free its space now rather than at the next import.
+        await this.db.clear(live);
+        // After a replace every lead has a new revision, so every cached outcome is stale: drop them.
+        if (!plan.keepLive) await this.db.clear('outcomes');
+        return summary;
+      },
+      discard: async () => {
+        if (state !== 'open') return;
+        state = 'closed';
+        await this.db.clear(staging);
+      },
+    };
   }
 
   /** Makes `staging` live, re-applying accepts recorded while the import ran. */

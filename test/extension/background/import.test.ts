@@ -84,6 +84,22 @@ describe('import', () => {
     expect((await store.meta('lastImport'))?.name).toBe('first.jsonl');
   });
 
+  test('a bad row after slices already written to the staging area still changes nothing', async () => {
+    await importFile(store, { fileName: 'first.jsonl', text: jsonl([ada()]), mapping: null, mode: 'replace' });
+    const many = Array.from({ length: 4_500 }, (_, i) => bob({ id: `lead-${i}`, email: `p${i}@tiny.example` }));
+    const lines = jsonl(many).split('\n');
+    lines[4_200] = '{"id": "broken", "events": "none"}';
+    const result = await importFile(store, { fileName: 'big.jsonl', text: lines.join('\n'), mapping: null, mode: 'merge' });
+    expect(result).toMatchObject({ ok: false, problemCount: 1, problems: [{ row: 4_201 }] });
+    expect(await ids()).toEqual(['lead-ada']);
+    // The staging store was emptied again: no stale half-import waits there.
+    const live = await store.liveStore();
+    expect(await store.db.count(live === 'leads-a' ? 'leads-b' : 'leads-a')).toBe(0);
+    lines[4_200] = JSON.stringify(bob({ id: 'lead-fixed' }));
+    expect(await importFile(store, { fileName: 'big.jsonl', text: lines.join('\n'), mapping: null, mode: 'merge' })).toMatchObject({ ok: true, summary: { count: 4_500 } });
+    expect(await store.leadCount()).toBe(4_501);
+  });
+
   test('a CSV row the mapping rejects changes nothing, with its line number', async () => {
     await importFile(store, { fileName: 'first.jsonl', text: jsonl([ada()]), mapping: null, mode: 'replace' });
     const csv = 'Id,Email,First,Last,Employees\nc1,cy@x.example,Cy,Young,12\n,no-id@x.example,No,Id,3\nc3,z@x.example,Zed,,many\n';
