@@ -102,8 +102,9 @@ export function renderCodeowners(files: readonly Pick<LoadedFile, 'path' | 'kind
       if (owner === null) continue;
       for (const id of owningTeams(owner, teams) ?? []) owners.add(id);
     }
-    const inner = [...file.itemOwners].map(([owner, ids]) => `${owner}: ${ids.join(', ')}`).join('; ');
-    lines.push(`# ${file.path}: owner ${file.fileOwner ?? 'none'}${inner ? `; items owned by ${inner}` : ''}`);
+    // Only the owners, not the item ids: the file changes when ownership does, not with every new rule.
+    const inner = [...file.itemOwners.keys()].sort().join(', ');
+    lines.push(`# ${file.path}: owner ${file.fileOwner ?? 'none'}${inner ? `; some items owned by ${inner}` : ''}`);
     lines.push(line(`/${file.path}`, handles(owners)));
   }
   return `${lines.join('\n')}\n`;
