@@ -147,7 +147,10 @@ export function previousWeek(date: string): Period {
 
 /** Human dates for a period: "Mon 16 Nov – Sun 22 Nov 2026". */
 export function describePeriod(period: Period): string {
-  const fmt = (date: string, withYear: boolean) =>
-    new Intl.DateTimeFormat('en-GB', { weekday: period.kind === 'week' ? 'short' : undefined, day: 'numeric', month: 'short', year: withYear ? 'numeric' : undefined, timeZone: 'UTC' }).format(new Date(dayNumber(date) * DAY_MS));
-  return `${fmt(period.start, period.start.slice(0, 4) !== period.end.slice(0, 4))} – ${fmt(period.end, true)}`;
+  const part = (date: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(new Date(dayNumber(date) * DAY_MS));
+  const show = (date: string, withYear: boolean) =>
+    [period.kind === 'week' ? part(date, { weekday: 'short' }) : '', String(Number(date.slice(8, 10))), part(date, { month: 'short' }), withYear ? date.slice(0, 4) : '']
+      .filter(Boolean)
+      .join(' ');
+  return `${show(period.start, period.start.slice(0, 4) !== period.end.slice(0, 4))} – ${show(period.end, true)}`;
 }

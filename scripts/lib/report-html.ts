@@ -182,7 +182,7 @@ export async function renderReportHtml(report: WeeklyReport): Promise<string> {
 <main>
 <header>
 <h1>${escapeHtml(report.project)}: weekly lead report</h1>
-<p class="meta"><strong>${escapeHtml(period)}</strong>, dates in ${escapeHtml(tz)} · rules ${escapeHtml(report.rulesVersion)} (${escapeHtml(report.rulesHash.slice(0, 12) || 'no hash')}) · ${report.leads} leads · as of ${escapeHtml(localDateTime(report.now, tz))}</p>
+<p class="meta"><strong>${escapeHtml(period)}</strong>, dates in ${escapeHtml(tz)} · rules ${escapeHtml(report.rulesVersion)} (${escapeHtml(report.rulesHash.replace(/^sha256-/, '').slice(0, 12) || 'no hash')}) · ${report.leads} leads · as of ${escapeHtml(localDateTime(report.now, tz))}</p>
 </header>
 <div class="kpis">${kpis.map((k) => `<div class="kpi"><span class="value">${escapeHtml(k.value)}</span><span class="label">${escapeHtml(k.label)}</span></div>`).join('')}</div>
 
