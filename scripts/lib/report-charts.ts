@@ -70,7 +70,7 @@ const SLA_STATES = [
 
 export function slaSpec(report: WeeklyReport): TopLevelSpec {
   const values = report.sla.flatMap((row, order) =>
-    SLA_STATES.map((state, rank) => ({ commitment: row.label, order, state: state.label, rank, count: row[state.key] })).filter((v) => v.count > 0),
+    SLA_STATES.map((state, rank) => ({ commitment: row.label, order, state: state.label, rank, count: row[state.key], share: row.started ? row[state.key] / row.started : 0 })).filter((v) => v.count > 0),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -102,7 +102,8 @@ export function slaSpec(report: WeeklyReport): TopLevelSpec {
           x: { field: 'count', type: 'quantitative', stack: 'normalize', bandPosition: 0.5 },
           text: { field: 'text', type: 'nominal' },
         },
-        transform: [{ calculate: "datum.count + ' ' + datum.state", as: 'text' }],
+        // A segment too narrow for its words shows the count alone (the table has every number).
+        transform: [{ calculate: "datum.share >= 0.12 ? datum.count + ' ' + datum.state : datum.share >= 0.03 ? '' + datum.count : ''", as: 'text' }],
       },
     ],
   } as TopLevelSpec;
@@ -154,7 +155,7 @@ export function rejectsSpec(report: WeeklyReport): TopLevelSpec | undefined {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Reject reasons in ${report.period.label}: ${rows.map((r) => `${r.label} ${r.total}`).join(', ')}`,
-    width: 520,
+    width: 300,
     height: { step: 26 },
     data: { values: rows.map((row, order) => ({ reason: row.label, order, total: row.total })) },
     encoding: {

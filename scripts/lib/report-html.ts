@@ -13,11 +13,14 @@ export function escapeHtml(text: string): string {
 
 const pct = (x: number | null, digits = 0) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
 
-/** "3h 20m" of business or wall time. */
-export function formatMinutes(minutes: number): string {
+/**
+ * "3h 20m"; "2d 4h" for wall time only: a business day is the calendar's hours long, not 24, so
+ * business time stays in hours ("29h 37m business time").
+ */
+export function formatMinutes(minutes: number, businessTime = false): string {
   const m = Math.round(minutes);
-  const days = Math.floor(m / 1440);
-  const hours = Math.floor((m % 1440) / 60);
+  const days = businessTime ? 0 : Math.floor(m / 1440);
+  const hours = Math.floor((m - days * 1440) / 60);
   const rest = m % 60;
   if (days > 0) return `${days}d ${hours}h`;
   if (hours > 0) return `${hours}h ${String(rest).padStart(2, '0')}m`;
@@ -25,7 +28,7 @@ export function formatMinutes(minutes: number): string {
 }
 
 function lateText(lead: SlaRow['breachedLeads'][number]): string {
-  return `${formatMinutes(lead.lateMinutes)}${lead.businessTime ? ' business time' : ''}`;
+  return `${formatMinutes(lead.lateMinutes, lead.businessTime)}${lead.businessTime ? ' business time' : ''}`;
 }
 
 function localDateTime(iso: string, timezone: string): string {

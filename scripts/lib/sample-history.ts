@@ -115,6 +115,7 @@ export function generateHistory(rules: CompiledRules, bundle: Bundle, input: rea
         if (record.stageRecorded && outcome.stage === 'mql') {
           lead.stage = record.stageRecorded;
           lead.stageEnteredAt = record.at;
+          qualificationCall(lead, Date.parse(record.at), options.now, random);
         }
       }
     }
@@ -179,6 +180,21 @@ function decide(lead: Lead, outcome: Outcome, fired: ReadonlySet<string>, stageI
     },
     stageRecorded: reason || c.salIndex < 0 ? null : 'sal',
   };
+}
+
+/**
+ * After accepting, most reps get the buyer on the phone within the sal commitment's two business
+ * days; some need longer, some leave a voicemail (which does not stop the clock), a few forget.
+ */
+function qualificationCall(lead: Lead, acceptedAt: number, now: number, random: () => number): void {
+  const roll = random();
+  if (roll < 0.15) return;
+  const outcome = roll < 0.25 ? 'voicemail' : random() < 0.3 ? 'meeting-set' : 'connected';
+  const hours = roll < 0.8 ? 1 + random() * 30 : 40 + random() * 80;
+  const at = acceptedAt + hours * HOUR;
+  if (at >= now) return;
+  const call = { type: 'call', at: new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z'), outcome };
+  lead.events = [...(lead.events ?? []), call].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 /** Null to accept; else a reason that fits what the rep would see on the lead. */

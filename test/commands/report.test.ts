@@ -159,6 +159,7 @@ describe('the weekly report', () => {
     ]);
     expect(formatMinutes(60)).toBe('1h 00m');
     expect(formatMinutes(3 * 1440 + 125)).toBe('3d 2h');
+    expect(formatMinutes(29 * 60 + 37, true)).toBe('29h 37m');
   });
 
   it('measures count goals against an even pace through their month or quarter', () => {
