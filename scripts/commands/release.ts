@@ -101,6 +101,20 @@ async function exportCommit(repoDir: string, commit: string, stage: string): Pro
   await symlink(modules, path.join(stage, 'node_modules'), 'dir');
 }
 
+/**
+ * The environment the tools run in: only what finding programs and temporary files needs, plus
+ * SOURCE_DATE_EPOCH and NODE_ENV=production. Nothing else leaks into the build (a NODE_ENV=test
+ * from a test runner makes Vite and Preact emit development code with absolute paths; a VITE_*
+ * variable would be inlined), and the tools never see the private key or store secrets.
+ */
+export function toolEnvironment(epoch: number, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA']) {
+    if (from[name] !== undefined) env[name] = from[name];
+  }
+  return { ...env, SOURCE_DATE_EPOCH: String(epoch), NODE_ENV: 'production', NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' };
+}
+
 const leadpactArgs = (command: string, ...rest: string[]) => [path.join('scripts', 'bin', 'leadpact.js'), command, ...rest];
 
 /** Runs a tool in the stage; a non-zero exit is a StepFailure carrying its output. */
@@ -175,9 +189,7 @@ const release: Command = async (argv) => {
   const uncommitted = (await git(repoDir, ['status', '--porcelain=v1', '--untracked-files=no'])).split('\n').filter(Boolean).length;
   if (uncommitted > 0) say(`note: ${uncommitted} uncommitted change${uncommitted === 1 ? '' : 's'} in the work tree ${uncommitted === 1 ? 'is' : 'are'} not part of this release\n`);
 
-  // The tools never see the private key.
-  const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: String(epoch), NO_COLOR: '1', FORCE_COLOR: '0' };
-  delete env.LEADPACT_SIGNING_KEY;
+  const env = toolEnvironment(epoch);
 
   const total = browsers ? 8 : 6;
   let index = 0;

@@ -58,3 +58,39 @@ export function writeDeterministicZip(files: ReadonlyMap<string, Uint8Array>, ep
 export function normalizeZip(bytes: Uint8Array, epochSeconds: number): Uint8Array {
   return writeDeterministicZip(readZip(bytes), epochSeconds);
 }
+
+/** The DOS time and date fields a zip entry stamped at `epochSeconds` (UTC) carries. */
+export function dosStampOf(epochSeconds: number): { time: number; date: number } {
+  const at = new Date(Math.max(epochSeconds, dosEpochSeconds) * 1000);
+  return {
+    time: (at.getUTCHours() << 11) | (at.getUTCMinutes() << 5) | (at.getUTCSeconds() >> 1),
+    date: ((at.getUTCFullYear() - 1980) << 9) | ((at.getUTCMonth() + 1) << 5) | at.getUTCDate(),
+  };
+}
+
+/**
+ * The central directory of a zip, in stored order: each entry's name and DOS time stamp. Read
+ * here rather than through fflate (which does not expose the stamps) to check a zip as written.
+ */
+export function zipDirectory(bytes: Uint8Array): { name: string; time: number; date: number }[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length - 22;
+  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < 0) throw new ZipReadError('no end of central directory record');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const entries: { name: string; time: number; date: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new ZipReadError(`central directory entry ${i} is damaged`);
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    entries.push({
+      name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength)),
+      time: view.getUint16(at + 12, true),
+      date: view.getUint16(at + 14, true),
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
