@@ -108,3 +108,29 @@ describe('findChangelogEntry', () => {
     expect(findChangelogEntry(log, '1.2')).toBe('missing');
   });
 });
+
+describe('what each kind of change needs', () => {
+  it('classifies an owner change and a persona reorder as minor, a tests-only change as patch', async () => {
+    const r = repo();
+    r.edit('rules/scoring/engagement.yaml', 'owner: marketing', 'owner: sales');
+    r.write('rules/personas.yaml', r.read('rules/personas.yaml').replace(
+      /(  - id: economic-buyer[\s\S]*?)(  - id: practitioner[\s\S]*)$/,
+      (_all, buyer: string, practitioner: string) => `${practitioner.endsWith('\n') ? practitioner : `${practitioner}\n`}${buyer}`,
+    ));
+    const json = JSON.parse((await check(r, '--format', 'json')).stdout);
+    const byId = Object.fromEntries(json.changes.map((c: { kind: string; id: string; bump: string; reason: string }) => [`${c.kind}:${c.id}`, c]));
+    expect(byId['persona:economic-buyer']).toMatchObject({ bump: 'minor', reason: 'persona economic-buyer: order changed' });
+    expect(byId['persona:practitioner']).toMatchObject({ bump: 'minor' });
+    expect(byId['rule:pricing-visits']).toMatchObject({ bump: 'minor', reason: 'scoring rule pricing-visits: owner marketing → sales' });
+    expect(byId['model:engagement']).toMatchObject({ bump: 'minor' });
+    expect(json.required).toBe('minor');
+  });
+
+  it('needs only a patch for a change to rules/tests', async () => {
+    const r = repo();
+    r.write('rules/tests/mql.yaml', '# yaml-language-server: $schema=../../schema/tests.schema.json\nkind: tests\nnow: 2026-11-20T12:00:00Z\ncases:\n  - name: a VP at a big company is an MQL\n    lead: { id: t1, email: a@b.example, title: VP Data, company: { employees: 900 } }\n    expect: { stage: mql }\n');
+    const json = JSON.parse((await check(r, '--format', 'json')).stdout);
+    expect(json.changes).toEqual([{ type: 'added', kind: 'tests', id: 'mql', bump: 'patch', reason: 'tests file mql added' }]);
+    expect(json.suggested).toBe('1.0.1');
+  });
+});
