@@ -234,6 +234,12 @@ function deepFreeze<T>(value: T): T {
 
 // --- Properties ------------------------------------------------------------------------------
 
+/**
+ * About 4 s of CPU alone; the whole suite shares two cores, so the wall-clock limit is generous
+ * (the run count and seed are fixed, so the work never grows).
+ */
+const PROPERTY_TIMEOUT_MS = 120_000;
+
 describe('the compiled engine and the reference interpreter', () => {
   it('agree exactly on random rule sets and leads (deep-frozen, so neither mutates its input)', () => {
     let leads = 0;
@@ -250,7 +256,7 @@ describe('the compiled engine and the reference interpreter', () => {
       { seed: 20261120, numRuns: 1500 },
     );
     expect(leads).toBeGreaterThan(3000);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('give the same outcome when a lead is scored twice or after other leads (no state leaks between leads)', () => {
     fc.assert(
@@ -263,7 +269,7 @@ describe('the compiled engine and the reference interpreter', () => {
       }),
       { seed: 1123, numRuns: 200 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('parseInstant', () => {
