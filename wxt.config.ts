@@ -20,7 +20,7 @@ export default defineConfig({
       files.push(sampleLeadsAsset(repoRoot));
     },
   },
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'Leadpact',
     description: 'Lead score, grade, persona, stage and SLA clock where reps work.',
     permissions: ['storage', 'alarms'],
@@ -31,5 +31,10 @@ export default defineConfig({
       'https://outlook.office365.com/*',
       'https://www.linkedin.com/*',
     ],
-  },
+    // Firefox wants a stable add-on id and a data-collection statement (web-ext lint); Chrome would
+    // only warn about the unknown key, so it goes into the Firefox manifest alone.
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'leadpact@leadpact.example', data_collection_permissions: { required: ['none'] } } } }
+      : {}),
+  }),
 });
