@@ -122,7 +122,9 @@ async function chart(spec: TopLevelSpec | undefined, caption: string): Promise<s
 
 export async function renderReportHtml(report: WeeklyReport): Promise<string> {
   const tz = report.timezone;
-  const period = `${report.period.label} (${describePeriod(report.period)})`;
+  // A period that has not ended yet (or not begun) is a partial picture: say so.
+  const partial = report.today <= report.period.end ? (report.today < report.period.start ? ', not begun yet' : ', still running') : '';
+  const period = `${report.period.label} (${describePeriod(report.period)}${partial})`;
   const slaTotals = report.sla.reduce((t, r) => ({ met: t.met + r.met, late: t.late + r.late, breached: t.breached + r.breached }), { met: 0, late: 0, breached: 0 });
   const decided = slaTotals.met + slaTotals.late + slaTotals.breached;
   const mql = report.funnel.find((f) => f.stage === 'mql');
@@ -247,7 +249,8 @@ export function renderReportMarkdown(report: WeeklyReport): string {
   const fb = report.feedback;
   const out: string[] = [];
   out.push(`## ${report.project}: weekly lead report ${report.period.label}`, '');
-  out.push(`${describePeriod(report.period)} (${report.timezone}) · rules ${report.rulesVersion} · ${report.leads} leads · as of ${report.now}`, '');
+  const partial = report.today <= report.period.end ? (report.today < report.period.start ? ', not begun yet' : ', still running') : '';
+  out.push(`${describePeriod(report.period)} (${report.timezone}${partial}) · rules ${report.rulesVersion} · ${report.leads} leads · as of ${report.now}`, '');
   out.push('### Funnel', '', mdTable(['Stage', 'Now at', 'At or past', `Entered in ${report.period.label}`], report.funnel.map((r) => [r.label, String(r.now), String(r.reached), String(r.entered)]), new Set([1, 2, 3])), '');
   out.push('### SLA compliance (clocks started in the period)', '');
   out.push(mdTable(['Commitment', 'Started', 'Met', 'Late', 'Breached', 'Open', 'On time'], report.sla.map((r) => [r.label, String(r.started), String(r.met), String(r.late), String(r.breached), String(r.open), pct(r.compliance)]), new Set([1, 2, 3, 4, 5, 6])), '');

@@ -189,6 +189,7 @@ describe('the weekly report', () => {
     const report = fixtureReport('2026-W49');
     expect(report.period).toMatchObject({ start: '2026-11-30', end: '2026-12-06' });
     expect(report.goals.find((g) => g.id === 'mqls-per-month')!.period.label).toBe('2026-12');
+    expect(renderReportMarkdown(report)).toContain('Mon 30 Nov – Sun 6 Dec 2026 (Europe/Madrid, not begun yet)');
   });
 
   it('tallies the week\'s decisions per rep and reject reasons by persona and by lead source', () => {
