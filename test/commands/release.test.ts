@@ -178,7 +178,7 @@ describe('leadpact release (Chrome, Firefox, sources)', () => {
   // The sources zip is what Firefox review rebuilds. Dependencies: node_modules is symlinked to
   // this repository's (the same package-lock.json), not `npm ci --offline`, to keep the test
   // off the network cache and the CPU; package-lock.json in the zip is checked to be HEAD's.
-  it('rebuilds, from the sources zip alone, the Firefox extension files byte for byte', async () => {
+  it('rebuilds, from the sources zip alone, the Firefox and Chrome extension files byte for byte', async () => {
     const { version } = JSON.parse(await readFile(path.join(clone, 'package.json'), 'utf8')) as { version: string };
     const sources = readZip(await artifact(`leadpact-${version}-sources.zip`));
     expect(new TextDecoder().decode(sources.get('package-lock.json')!)).toBe(await readFile(path.join(clone, 'package-lock.json'), 'utf8'));
@@ -194,13 +194,14 @@ describe('leadpact release (Chrome, Firefox, sources)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: String(epoch), NO_COLOR: '1' };
     delete env.LEADPACT_SIGNING_KEY;
     delete env.NODE_ENV;
-    await run(process.execPath, [path.join('node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build', '-b', 'firefox'], { cwd: rebuild, env, maxBuffer: 16 * 1024 * 1024 });
-
-    const rebuilt = await filesUnder(path.join(rebuild, '.output', 'firefox-mv2'));
-    const released = readZip(await artifact(`leadpact-${version}-firefox.zip`));
-    expect([...rebuilt.keys()].sort()).toEqual([...released.keys()].sort());
-    for (const [name, bytes] of released) expect(Buffer.from(rebuilt.get(name)!).equals(Buffer.from(bytes)), name).toBe(true);
-  }, 180_000);
+    for (const [browser, outputDir] of [['firefox', 'firefox-mv2'], ['chrome', 'chrome-mv3']] as const) {
+      await run(process.execPath, [path.join('node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build', '-b', browser], { cwd: rebuild, env, maxBuffer: 16 * 1024 * 1024 });
+      const rebuilt = await filesUnder(path.join(rebuild, '.output', outputDir));
+      const released = readZip(await artifact(`leadpact-${version}-${browser}.zip`));
+      expect([...rebuilt.keys()].sort(), browser).toEqual([...released.keys()].sort());
+      for (const [name, bytes] of released) expect(Buffer.from(rebuilt.get(name)!).equals(Buffer.from(bytes)), `${browser}: ${name}`).toBe(true);
+    }
+  }, 240_000);
 });
 
 describe('leadpact release refuses', () => {
