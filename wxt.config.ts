@@ -20,7 +20,7 @@ export default defineConfig({
       files.push(sampleLeadsAsset(repoRoot));
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'Leadpact',
     description: 'Lead score, grade, persona, stage and SLA clock where reps work.',
     permissions: ['storage', 'alarms'],
@@ -31,6 +31,10 @@ export default defineConfig({
       'https://outlook.office365.com/*',
       'https://www.linkedin.com/*',
     ],
+    // The remote rules URL's origin (and the CRM's) is asked for at run time in the options page.
+    ...(manifestVersion === 2 ? { optional_permissions: ['https://*/*'] } : { optional_host_permissions: ['https://*/*'] }),
+    // Enterprise policy (chrome.storage.managed); Firefox reads policies.json without a schema key.
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
     // Firefox wants a stable add-on id and a data-collection statement (web-ext lint); Chrome would
     // only warn about the unknown key, so it goes into the Firefox manifest alone.
     ...(browser === 'firefox'

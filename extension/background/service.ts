@@ -2,7 +2,7 @@
 // message kind, the embedded-default seeding, and the bookkeeping that makes cached outcomes
 // stale when the rules change. Everything it needs to survive a stopped worker is in IndexedDB
 // or storage.local; what it keeps in memory (compiled rules, the outcome cache) is a cache.
-import type { PersonQuery, Response } from '../lib/protocol';
+import type { PersonQuery, RemoteRulesView, Response } from '../lib/protocol';
 import { defaultSettings, repNameOrMe, type Settings } from '../lib/settings';
 import type { PersistedOutcome } from './db';
 import { decide } from './decide';
@@ -25,6 +25,8 @@ export interface BackgroundDeps {
   log?: (message: string) => void;
   /** How many queue items the popup gets. */
   queueLimit?: number;
+  /** The remote rules (remote-rules.ts): their last check for the status, and a check on request. */
+  remoteRules?: { state(): Promise<RemoteRulesView>; check(): Promise<RemoteRulesView> };
 }
 
 export interface Background {
@@ -123,10 +125,11 @@ export function createBackground(deps: BackgroundDeps): Background {
       const rules = await activeRules();
       const { repName } = await settings();
       const owners = ownerSpellings(repName);
-      const [leadCount, lastImport, queue] = await Promise.all([
+      const [leadCount, lastImport, queue, remoteRules] = await Promise.all([
         store.leadCount(),
         store.meta('lastImport'),
         slaQueue({ store, rules, cache, now: now(), owners, limit: deps.queueLimit ?? 50 }),
+        deps.remoteRules?.state(),
       ]);
       return {
         rulesVersion: rules.version,
@@ -141,7 +144,15 @@ export function createBackground(deps: BackgroundDeps): Background {
         queueTotal: queue.total,
         queueOwner: owners.length > 0 ? repName.trim() : null,
         lastImportInfo: lastImport ? { source: lastImport.source, name: lastImport.name, count: lastImport.count, mode: lastImport.mode } : null,
+        ...(remoteRules ? { remoteRules } : {}),
       };
+    },
+
+    async checkRules() {
+      if (!deps.remoteRules) return { url: null, checkedAt: null, outcome: 'off' as const, refusal: null };
+      const state = await deps.remoteRules.check();
+      await activeRules(); // a newly active bundle drops the outcomes of the old one now
+      return state;
     },
 
     async leadsChanged() {

@@ -6,8 +6,10 @@ import { browser } from 'wxt/browser';
 import type { Bundle } from '../engine/generated/rules';
 import { onMessage, type Route } from '../lib/messaging';
 import type { MessageKind, Request, Response } from '../lib/protocol';
-import { getSettings } from '../lib/settings';
+import { getRemoteRulesConfig, getSettings } from '../lib/settings';
 import { createRouter, type Handlers, type MessageContext } from './handlers';
+import { createRemoteRules, type RemoteRules } from './remote-rules';
+import { scheduleRemoteRules } from './remote-rules-schedule';
 import { createRulesProvider, type RulesProvider } from './rules';
 import { sampleLeadsPath } from './samples';
 import { createBackground, type Background } from './service';
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   now?: () => number;
   loadSamples?: () => Promise<string>;
   log?: (message: string) => void;
+  /** Remote rules: `false` leaves them off (tests of other parts); otherwise overrides for fetch and permission checks. */
+  remoteRules?: false | { fetch?: typeof fetch; hasPermission?: (origin: string) => Promise<boolean> };
 }
 
 export interface Worker {
@@ -33,6 +37,17 @@ export interface Worker {
 
 export function startWorker(options: WorkerOptions): Worker {
   const rules = options.rules ?? createRulesProvider(options.embeddedBundle);
+  const remote: RemoteRules | undefined =
+    options.remoteRules === false
+      ? undefined
+      : createRemoteRules({
+          rules,
+          config: getRemoteRulesConfig,
+          hasPermission: options.remoteRules?.hasPermission ?? hasHostPermission,
+          ...(options.remoteRules?.fetch ? { fetch: options.remoteRules.fetch } : {}),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.log ? { log: options.log } : {}),
+        });
   let opened: Promise<{ store: LeadStore; background: Background }> | undefined;
   const open = () =>
     (opened ??= LeadStore.open(options.databaseName).then((store) => ({
@@ -44,6 +59,7 @@ export function startWorker(options: WorkerOptions): Worker {
         settings: getSettings,
         loadSamples: options.loadSamples ?? fetchSampleLeads,
         ...(options.log ? { log: options.log } : {}),
+        ...(remote ? { remoteRules: remote } : {}),
       }),
     })).catch((error: unknown) => {
       opened = undefined; // the next event tries again rather than failing for the worker's lifetime
@@ -68,6 +84,7 @@ export function startWorker(options: WorkerOptions): Worker {
     miss: later('miss'),
     status: later('status'),
     leadsChanged: later('leadsChanged'),
+    checkRules: later('checkRules'),
   };
   const extensionUrl = new URL(extensionFileUrl('/'));
   const route = createRouter(lazyHandlers, {
@@ -89,6 +106,7 @@ export function startWorker(options: WorkerOptions): Worker {
   browser.runtime.onInstalled.addListener(onInstalled);
   // Also on every start: an install whose seeding was cut short (the worker stopped) finishes now.
   seedNow();
+  const stopRemoteRules = remote ? scheduleRemoteRules(remote, log) : () => undefined;
 
   return {
     route,
@@ -99,10 +117,16 @@ export function startWorker(options: WorkerOptions): Worker {
     },
     async stop() {
       stopMessages();
+      stopRemoteRules();
       browser.runtime.onInstalled.removeListener(onInstalled);
       if (opened) (await opened).store.close();
     },
   };
+}
+
+/** Whether the rep granted the optional host permission for the rules URL's origin. */
+async function hasHostPermission(origin: string): Promise<boolean> {
+  return browser.permissions.contains({ origins: [`${origin}/*`] });
 }
 
 async function fetchSampleLeads(): Promise<string> {

@@ -81,6 +81,15 @@ export const QueueItem = z.strictObject({
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
+/** The last remote-rules check (background/remote-rules.ts RemoteRulesState). */
+export const RemoteRulesView = z.strictObject({
+  url: z.string().nullable(),
+  checkedAt: z.string().nullable(),
+  outcome: z.enum(['off', 'updated', 'current', 'refused']),
+  refusal: z.strictObject({ reason: z.string(), message: z.string(), at: z.string(), version: z.string().nullable() }).nullable(),
+});
+export type RemoteRulesView = z.infer<typeof RemoteRulesView>;
+
 export const Status = z.strictObject({
   rulesVersion: z.string(),
   rulesSource: z.enum(['embedded', 'remote']),
@@ -99,6 +108,8 @@ export const Status = z.strictObject({
     .strictObject({ source: z.enum(['samples', 'file']), name: z.string(), count: z.number(), mode: z.enum(['replace', 'merge', 'events']) })
     .nullable()
     .optional(),
+  /** The remote rules: URL, when last checked, and why the last update was refused. */
+  remoteRules: RemoteRulesView.optional(),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -117,6 +128,8 @@ export const messages = {
   status: { request: z.strictObject({}), response: Status },
   /** Options page: the lead store changed (import, clear): drop cached outcomes. */
   leadsChanged: { request: z.strictObject({}), response: z.strictObject({ ok: z.boolean() }) },
+  /** Options page: fetch and check the remote rules now (after the URL or keys changed). */
+  checkRules: { request: z.strictObject({}), response: RemoteRulesView },
 } as const;
 
 export type MessageKind = keyof typeof messages;

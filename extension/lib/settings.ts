@@ -4,6 +4,7 @@
 // falls back to the default instead of breaking the extension.
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, type RemoteRulesConfig } from './policy';
 
 // zod v4 compiles a fast path with `new Function` unless told not to; MV3 pages forbid eval.
 z.config({ jitless: true });
@@ -47,19 +48,65 @@ export function readSettings(stored: unknown): Settings {
   };
 }
 
+/** The rep's settings with the enterprise policy applied (a site switch set by policy wins). */
 export async function getSettings(): Promise<Settings> {
-  return readSettings(await settingsItem.getValue());
+  const [stored, policy] = await Promise.all([settingsItem.getValue(), getPolicy()]);
+  const settings = readSettings(stored);
+  return { ...settings, sites: { ...settings.sites, ...lockedSites(policy) } };
 }
 
 /** Merges a change into the stored settings (site switches merge per site). */
 export async function saveSettings(change: { sites?: Partial<Record<SiteId, boolean>>; repName?: string }): Promise<Settings> {
-  const current = await getSettings();
+  // The rep's own values are stored; a switch the policy sets stays as the policy says (getSettings).
+  const current = readSettings(await settingsItem.getValue());
   const next: Settings = {
     sites: { ...current.sites, ...stripUndefined(change.sites ?? {}) },
     repName: change.repName === undefined ? current.repName : change.repName.trim().slice(0, 200),
   };
   await settingsItem.setValue(next);
-  return next;
+  return getSettings();
+}
+
+/** Remote rules as the rep set them in the options page (the policy may override them: getRemoteRulesConfig). */
+export interface RemoteRulesSettings {
+  url: string;
+  publicKeys: string[];
+}
+
+const StoredRemoteRules = z.object({
+  url: z.string().max(2048).catch(''),
+  publicKeys: z.array(z.string().max(200)).max(8).catch([]),
+}).partial();
+
+const remoteRulesItem = storage.defineItem<unknown>('local:settings.remoteRules');
+
+export function readRemoteRulesSettings(stored: unknown): RemoteRulesSettings {
+  const parsed = StoredRemoteRules.safeParse(stored ?? {});
+  const value = parsed.success ? parsed.data : {};
+  return { url: (value.url ?? '').trim(), publicKeys: cleanKeys(value.publicKeys ?? []) };
+}
+
+/** The remote rules URL and keys in force: the rep's, with anything the policy sets on top (and locked). */
+export async function getRemoteRulesConfig(): Promise<RemoteRulesConfig> {
+  const [stored, policy] = await Promise.all([remoteRulesItem.getValue(), getPolicy()]);
+  return applyRemoteRulesPolicy(readRemoteRulesSettings(stored), policy);
+}
+
+/** Saves the rep's remote-rules settings; fields the policy locks keep their stored value. */
+export async function saveRemoteRulesSettings(change: Partial<RemoteRulesSettings>): Promise<RemoteRulesConfig> {
+  const current = readRemoteRulesSettings(await remoteRulesItem.getValue());
+  const { locked } = await getRemoteRulesConfig();
+  const next: RemoteRulesSettings = {
+    url: change.url === undefined || locked.url ? current.url : change.url.trim().slice(0, 2048),
+    publicKeys: change.publicKeys === undefined || locked.publicKeys ? current.publicKeys : cleanKeys(change.publicKeys).slice(0, 8),
+  };
+  await remoteRulesItem.setValue(next);
+  return getRemoteRulesConfig();
+}
+
+/** Calls `onChange` when the rep's remote-rules settings change; returns the unwatch function. */
+export function watchRemoteRulesSettings(onChange: () => void): () => void {
+  return remoteRulesItem.watch(() => onChange());
 }
 
 /** Calls `onChange` with the complete settings whenever they change; returns the unwatch function. */
