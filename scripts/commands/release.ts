@@ -95,6 +95,12 @@ async function exportCommit(repoDir: string, commit: string, stage: string): Pro
   const archiveCode = await archiveDone;
   if (archiveCode !== 0) throw new StepFailure('git archive failed', archiveError);
   if (extract.code !== 0) throw new StepFailure('tar could not unpack the commit', extract.output);
+  // WXT reads .env, .env.production, .env.firefox, ... into the build, but the sources zip leaves
+  // dotfiles out (zip.excludeSources), so store review could not rebuild what we publish.
+  const envFiles = (await readdir(stage)).filter((name) => name.startsWith('.env')).sort();
+  if (envFiles.length > 0) {
+    throw new StepFailure(`${envFiles.join(', ')} committed: WXT builds ${envFiles.length === 1 ? 'it' : 'them'} in, but the sources zip leaves dotfiles out, so the release could not be rebuilt from it (remove ${envFiles.length === 1 ? 'it' : 'them'}, or list ${envFiles.length === 1 ? 'it' : 'them'} in zip.includeSources)`);
+  }
   // The dependencies are the repository's (package-lock.json is part of the commit and the sources zip).
   const modules = path.join(repoDir, 'node_modules');
   if (!existsSync(path.join(modules, 'wxt'))) throw new StepFailure(`${modules} has no wxt: run npm ci first`);

@@ -1,7 +1,7 @@
 // `leadpact release` end to end, in a clone of this repository's HEAD (with the rules version set
 // to 9.9.9 and a changelog entry for it, committed in the clone), so the test does not depend on
 // the state of the work tree. The full release (two WXT builds) runs once, in beforeAll; the
-// refusals stop before any build. The clones share this repository's node_modules by symlink.
+// refusals stop before any build. The clone shares this repository's node_modules by symlink.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -93,13 +93,7 @@ beforeAll(async () => {
   keyFile = path.join(tmp, 'release.key');
   await writeFile(keyFile, pemOf(new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))), { mode: 0o600 });
 
-  outDir = path.join(tmp, 'out');
-  releaseDir = path.join(outDir, VERSION);
-  const result = await releaseCapturing([clone, '--key', keyFile, '--out-dir', outDir]);
-  output = result.text;
-  if (result.error) throw new Error(`release failed: ${String(result.error)}\n${output}`);
-  exitCode = result.code!;
-}, 300_000);
+});
 
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -107,6 +101,15 @@ afterAll(async () => {
 });
 
 describe('leadpact release (Chrome, Firefox, sources)', () => {
+  beforeAll(async () => {
+    outDir = path.join(tmp, 'out');
+    releaseDir = path.join(outDir, VERSION);
+    const result = await releaseCapturing([clone, '--key', keyFile, '--out-dir', outDir]);
+    output = result.text;
+    if (result.error) throw new Error(`release failed: ${String(result.error)}\n${output}`);
+    exitCode = result.code!;
+  }, 300_000);
+
   it('writes the bundle, its signature, three zips, the release note and SHA256SUMS into <out-dir>/<version>', async () => {
     expect(exitCode).toBe(0);
     const { version } = JSON.parse(await readFile(path.join(clone, 'package.json'), 'utf8')) as { version: string };
@@ -257,6 +260,16 @@ describe('leadpact release refuses', () => {
     const out = path.join(tmp, 'out-test');
     const text = await expectRefusal([clone, '--key', keyFile, '--out-dir', out], 1, /^test the rules \(rules\/tests\): rules tests failed; nothing released$/);
     expect(text).toContain('A lead with no activity scores 200');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('when a .env file is committed (WXT would build it in; the sources zip leaves it out)', async () => {
+    await variant(async () => {
+      await writeFile(path.join(clone, '.env.production'), 'WXT_API=https://api.example.invalid\n');
+      git(clone, 'add', '--force', '.env.production');
+    });
+    const out = path.join(tmp, 'out-env');
+    await expectRefusal([clone, '--key', keyFile, '--out-dir', out], 1, /^export the commit \(git archive\): \.env\.production committed: WXT builds it in/);
     expect(existsSync(out)).toBe(false);
   });
 
