@@ -47,6 +47,7 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
     if (!bundle) throw new Error('bench: the copied rules do not validate');
     const rules = compileRules(bundle);
     for await (const lead of readLeads(leadsFile)) evaluate(rules, lead, NOW); // warm up the JIT and the file cache
+    let cpu = process.cpuUsage();
     let start = performance.now();
     let scored = 0;
     for await (const lead of readLeads(leadsFile)) {
@@ -54,6 +55,7 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
       scored++;
     }
     const baselineS = (performance.now() - start) / 1000;
+    const baselineCpuS = cpuSeconds(process.cpuUsage(cpu));
 
     // leadpact diff, in this process, output discarded.
     const write = process.stdout.write;
@@ -63,6 +65,7 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
       return true;
     }) as typeof process.stdout.write;
     let code: number;
+    cpu = process.cpuUsage();
     start = performance.now();
     try {
       code = await main(['diff', '--repo', repo, '--base', 'HEAD', '--leads', leadsFile, '--now', NOW, '--format', 'markdown']);
@@ -70,6 +73,7 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
       process.stdout.write = write;
     }
     const diffS = (performance.now() - start) / 1000;
+    const diffCpuS = cpuSeconds(process.cpuUsage(cpu));
     if (code !== 0) throw new Error(`bench: leadpact diff exited ${code}`);
 
     return [{
@@ -82,11 +86,16 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
       ok: diffS < TARGET_S,
       note: `both rule sets loaded (base from git), leads read from JSONL and scored twice, markdown report ${Math.round(bytes / 1024)} KiB; ` +
         `diff costs ${(diffS / baselineS).toFixed(1)}x one scoring pass; lead generation excluded; ` +
-        `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores during the run`,
+        `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores during the run; ` +
+        `CPU time (the figure a shared machine does not distort) ${diffCpuS.toFixed(1)} s for diff, ${baselineCpuS.toFixed(1)} s for the baseline`,
     }];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
 }
 
 async function edit(file: string, from: string, to: string): Promise<void> {
