@@ -7,7 +7,7 @@
 // there with SOURCE_DATE_EPOCH set to the commit's time, so the sources zip holds exactly what
 // was built and rebuilding it gives the same extension files.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,7 +150,12 @@ async function findZip(outputDir: string, suffix: string): Promise<string> {
 function assertEmbedsBundle(files: ReadonlyMap<string, Uint8Array>, zipName: string, bundleHash: string, packageVersion: string): void {
   const manifestBytes = files.get('manifest.json');
   if (!manifestBytes) throw new StepFailure(`${zipName}: no manifest.json`);
-  const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { version?: string };
+  let manifest: { version?: string };
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { version?: string };
+  } catch {
+    throw new StepFailure(`${zipName}: manifest.json is not JSON`);
+  }
   if (manifest.version !== packageVersion) throw new StepFailure(`${zipName}: manifest version ${manifest.version} is not the package version ${packageVersion}`);
   const needle = Buffer.from(bundleHash, 'utf8');
   const found = [...files].some(([name, bytes]) => name.endsWith('.js') && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(needle));
@@ -183,7 +188,7 @@ const release: Command = async (argv) => {
   } catch {
     throw new CliError(`${repoDir}: not a git work tree; leadpact release builds from a commit`);
   }
-  if (path.resolve(top) !== repoDir) throw new CliError(`${repoDir}: run release at the top of the git work tree (${top})`);
+  if (realpathSync(path.resolve(top)) !== realpathSync(repoDir)) throw new CliError(`${repoDir}: run release at the top of the git work tree (${top})`);
   const commit = (await git(repoDir, ['rev-parse', '--verify', 'HEAD^{commit}']).catch(() => {
     throw new CliError(`${repoDir}: no commit to release`);
   })).trim();
