@@ -2,7 +2,7 @@
  * Conditions (DESIGN 3.3) compiled to closures over an EvalContext: no eval, no Function, a
  * closed vocabulary walked once at compile time.
  */
-import type { EvalContext, Test } from './context';
+import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext, type Test } from './context';
 import { wallDurationMs } from './duration';
 import { RulesError } from './errors';
 import type { EventBuckets } from './events';
@@ -85,14 +85,33 @@ export function isDerivedField(path: string): boolean {
 /** A field's value: a derived value at lead level, else a dotted path into the source. */
 export function compileGetter(path: string, scope: CompileScope): Getter {
   if (!scope.eventProps && isDerivedField(path)) {
-    if (path === 'score.total') return (ctx) => ctx.total;
-    if (path === 'grade') return (ctx) => ctx.grade;
-    if (path === 'persona') return (ctx) => ctx.persona;
+    // In replays a derived value may still be pending: settle it first (see EvalContext.pending).
+    if (path === 'score.total') {
+      return (ctx) => {
+        if ((ctx.pending & PENDING_SCORES) !== 0) ctx.settle(PENDING_SCORES);
+        return ctx.total;
+      };
+    }
+    if (path === 'grade') {
+      return (ctx) => {
+        if ((ctx.pending & PENDING_GRADE) !== 0) ctx.settle(PENDING_GRADE);
+        return ctx.grade;
+      };
+    }
+    if (path === 'persona') {
+      return (ctx) => {
+        if ((ctx.pending & PENDING_PERSONA) !== 0) ctx.settle(PENDING_PERSONA);
+        return ctx.persona;
+      };
+    }
     // `stage` is decided last, after every lead-level condition has run, so it is always missing.
     if (path === 'stage') return missing;
     const index = scope.models.get(path.slice('score.'.length));
     if (index === undefined) return missing;
-    return (ctx) => (ctx.modelsDone > index ? ctx.scores[index] : undefined);
+    return (ctx) => {
+      if ((ctx.pending & PENDING_SCORES) !== 0) ctx.settle(PENDING_SCORES);
+      return ctx.modelsDone > index ? ctx.scores[index] : undefined;
+    };
   }
   const read = compilePath(path);
   if (scope.eventProps) return (_ctx, source) => read(source);
@@ -144,9 +163,34 @@ export function compileCondition(condition: Condition, scope: CompileScope, wher
   throw new RulesError(`${where}: a condition needs one of field, event, all, any, not`);
 }
 
+/**
+ * The parts of an all/any, cheapest first. Conditions have no side effects (their caches are
+ * memos), so the order changes only how soon `all` meets a false part or `any` a true one.
+ */
 function compileList(list: unknown, scope: CompileScope, where: string): Test[] {
   if (!Array.isArray(list) || list.length === 0) throw new RulesError(`${where}: needs a non-empty list of conditions`);
-  return list.map((item, i) => compileCondition(item as Condition, scope, `${where}[${i}]`));
+  const parts = list.map((item, i) => ({ test: compileCondition(item as Condition, scope, `${where}[${i}]`), cost: costOf(item as Condition, scope) }));
+  return parts.sort((a, b) => a.cost - b.cost).map((part) => part.test); // stable: ties keep rule order
+}
+
+/**
+ * A rough relative cost: a lead field test is cheap, a regular expression dearer, an event test
+ * scans events, and a score may have to be recomputed (in a replay) before it can be read.
+ */
+export function costOf(condition: Condition, scope: CompileScope): number {
+  if ('field' in condition) {
+    if (!scope.eventProps) {
+      const path = condition.field;
+      if (path.startsWith('score.')) return 100;
+      if (path === 'grade' || path === 'persona') return 30;
+    }
+    return 'matches' in condition ? 4 : 1;
+  }
+  if ('event' in condition) return 10 + (condition.where === undefined ? 0 : costOf(condition.where, { ...scope, eventProps: true }));
+  if ('all' in condition) return Array.isArray(condition.all) ? condition.all.reduce((sum, part) => sum + costOf(part, scope), 0) : 0;
+  if ('any' in condition) return Array.isArray(condition.any) ? condition.any.reduce((sum, part) => sum + costOf(part, scope), 0) : 0;
+  if ('not' in condition) return costOf(condition.not, scope);
+  return 0;
 }
 
 function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): Test {

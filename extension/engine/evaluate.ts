@@ -3,15 +3,15 @@
  * stageEnteredAt (replayed when computed), SLA. See index.ts for the semantics.
  */
 import type { CompileScope } from './conditions';
-import type { EvalContext } from './context';
+import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from './context';
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
 import { compileScoring, runScoring, type ScoringProgram } from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
-  compileGrade, compilePersonas, compileStages, computedStageIndex, gradeOf, personaOf, planReplay,
-  type GradeProgram, type PersonaProgram, type ReplayPlan, type StageProgram,
+  compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
+  type DerivedChanges, type GradeProgram, type PersonaProgram, type ReplayPlan, type StageProgram,
 } from './stages';
 import { isoString, parseInstant } from './values';
 
@@ -45,6 +45,7 @@ export class CompiledBundle implements CompiledRules {
   private readonly stages: readonly StageProgram[];
   private readonly stageIndex: ReadonlyMap<string, number>;
   private readonly replayPlans: readonly ReplayPlan[];
+  private readonly changes: DerivedChanges;
   private readonly sla: SlaProgram;
   // Per-evaluation scratch, reused lead after lead (evaluation is synchronous).
   private readonly ctx: EvalContext;
@@ -68,7 +69,8 @@ export class CompiledBundle implements CompiledRules {
     this.personas = compilePersonas(bundle.personas, scope);
     this.stages = compileStages(lifecycle, scope);
     this.stageIndex = new Map(this.stages.map((stage) => [stage.id, stage.index]));
-    this.replayPlans = this.stages.map((stage) => planReplay(stage, this.scoring.timeDependent, this.grade, this.personas));
+    this.changes = derivedChanges(this.scoring, lifecycle.grade?.from, this.grade, this.personas);
+    this.replayPlans = this.stages.map((stage) => planReplay(stage, this.changes));
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
       now: 0,
@@ -82,6 +84,8 @@ export class CompiledBundle implements CompiledRules {
       evaluation: 0,
       fieldValues: new Array<unknown>(scope.leadFields.size).fill(undefined),
       fieldStamps: new Array<number>(scope.leadFields.size).fill(-1),
+      pending: 0,
+      settle: (what) => this.settle(what),
     };
     this.contributions = new Float64Array(this.scoring.rules.length);
     this.fired = new Uint8Array(this.scoring.rules.length);
@@ -114,6 +118,7 @@ export class CompiledBundle implements CompiledRules {
     } else if (stageIndex >= 0) {
       enteredMs = this.lastQualified(this.stages[stageIndex]!, this.replayPlans[stageIndex]!, lead, now);
       ctx.now = now;
+      ctx.pending = 0;
     }
     return {
       id: lead.id,
@@ -171,17 +176,49 @@ export class CompiledBundle implements CompiledRules {
     return entered;
   }
 
-  /** The stage's condition with `now` moved to `time` and the derived values it reads redone. */
+  /**
+   * The stage's condition with `now` moved to `time`. The derived values it reads are redone
+   * lazily (see EvalContext.pending): only those that can change with `now` are marked pending,
+   * and a pending value is recomputed when a getter first reads it, exactly as the evaluation
+   * order computes it (scores with grade and persona missing, the grade with the persona missing).
+   */
   private holdsAt(stage: StageProgram, plan: ReplayPlan, time: number): boolean {
     const ctx = this.ctx;
+    const changes = this.changes;
     ctx.now = time;
-    ctx.modelsDone = 0;
-    ctx.total = undefined;
-    ctx.grade = undefined;
-    ctx.persona = undefined;
-    if (plan.level >= 1) runScoring(ctx, this.scoring, this.contributions, this.fired, true);
-    if (plan.level >= 2) ctx.grade = gradeOf(ctx, this.grade);
-    if (plan.level >= 3) ctx.persona = personaOf(ctx, this.personas);
+    let pending = 0;
+    if (plan.level >= 1 && changes.scores) pending |= PENDING_SCORES;
+    if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
+    if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
+    ctx.pending = pending;
     return stage.when!(ctx, ctx.lead);
+  }
+
+  /** Recomputes the pending derived values up to `what` (scores, then grade, then persona). */
+  private settle(what: number): void {
+    const ctx = this.ctx;
+    if ((ctx.pending & PENDING_SCORES) !== 0) {
+      ctx.pending &= ~PENDING_SCORES;
+      const grade = ctx.grade;
+      const persona = ctx.persona;
+      ctx.grade = undefined;
+      ctx.persona = undefined;
+      runScoring(ctx, this.scoring, this.contributions, this.fired, true);
+      ctx.grade = grade;
+      ctx.persona = persona;
+    }
+    if (what >= PENDING_GRADE && (ctx.pending & PENDING_GRADE) !== 0) {
+      ctx.pending &= ~PENDING_GRADE;
+      const persona = ctx.persona;
+      ctx.grade = undefined;
+      ctx.persona = undefined;
+      ctx.grade = gradeOf(ctx, this.grade);
+      ctx.persona = persona;
+    }
+    if (what >= PENDING_PERSONA && (ctx.pending & PENDING_PERSONA) !== 0) {
+      ctx.pending &= ~PENDING_PERSONA;
+      ctx.persona = undefined;
+      ctx.persona = personaOf(ctx, this.personas);
+    }
   }
 }

@@ -29,6 +29,8 @@ export interface ModelProgram {
   readonly max: number | undefined;
   /** 0 without decay. */
   readonly halfLifeMs: number;
+  /** Whether any of its rules is time-dependent (else its score is the same at every `now`). */
+  readonly timeDependent: boolean;
   /** Indices into the flat rule list. */
   readonly first: number;
   readonly end: number;
@@ -84,6 +86,7 @@ export function compileScoring(models: readonly ScoringModelFile[], scope: Compi
       min: model.min,
       max: model.max,
       halfLifeMs: model.decay ? wallDurationMs(model.decay.halfLife, `${at}.decay.halfLife`) : 0,
+      timeDependent: rules.slice(first).some((rule) => rule.timeDependent),
       first,
       end: rules.length,
     });

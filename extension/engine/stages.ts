@@ -100,19 +100,42 @@ export interface ReplayPlan {
   readonly level: 0 | 1 | 2 | 3;
 }
 
-export function planReplay(
-  stage: StageProgram,
-  scoresChangeWithTime: boolean,
+/** Which derived values can change with `now`; see derivedChanges. */
+export interface DerivedChanges {
+  readonly scores: boolean;
+  readonly grade: boolean;
+  readonly persona: boolean;
+}
+
+/**
+ * Whether the scores, the grade and the persona can change with `now`. The grade reads one
+ * value: a model's score changes only when one of that model's rules can; `grade`, `persona`
+ * and `stage` are still missing when the grade is decided, so they never change it.
+ */
+export function derivedChanges(
+  scoring: { timeDependent: boolean; models: readonly { id: string; timeDependent: boolean }[] },
+  gradeFrom: unknown,
   grade: GradeProgram,
   personas: readonly PersonaProgram[],
-): ReplayPlan {
-  const gradeChanges = grade.fromDerived && scoresChangeWithTime;
-  const personaChanges = personas.some(({ needs }) =>
-    needs.events || (needs.score && scoresChangeWithTime) || (needs.grade && gradeChanges));
+): DerivedChanges {
+  const scores = scoring.timeDependent;
+  let gradeChanges = false;
+  if (grade.fromDerived && typeof gradeFrom === 'string') {
+    if (gradeFrom === 'score.total') gradeChanges = scores;
+    else if (gradeFrom.startsWith('score.')) {
+      const id = gradeFrom.slice('score.'.length);
+      gradeChanges = scoring.models.some((model) => model.id === id && model.timeDependent);
+    }
+  }
+  const persona = personas.some(({ needs }) => needs.events || (needs.score && scores) || (needs.grade && gradeChanges));
+  return { scores, grade: gradeChanges, persona };
+}
+
+export function planReplay(stage: StageProgram, changes: DerivedChanges): ReplayPlan {
   const { needs } = stage;
   return {
-    timeDependent: stage.when !== undefined && (needs.events || (needs.score && scoresChangeWithTime) ||
-      (needs.grade && gradeChanges) || (needs.persona && personaChanges)),
+    timeDependent: stage.when !== undefined && (needs.events || (needs.score && changes.scores) ||
+      (needs.grade && changes.grade) || (needs.persona && changes.persona)),
     level: needs.persona ? 3 : needs.grade ? 2 : needs.score ? 1 : 0,
   };
 }
