@@ -6,6 +6,8 @@ import type { Bundle, MappingFile } from '../../engine/generated/rules';
 import type { ImportSummary } from '../../background/db';
 import { importFile, type ImportProgress, type ImportResult } from '../../background/import';
 import type { LeadStore } from '../../background/store';
+import { lockedSites, type ManagedPolicy, type RemoteRulesConfig } from '../../lib/policy';
+import type { RemoteRulesView } from '../../lib/protocol';
 import { siteIds, type Settings, type SiteId } from '../../lib/settings';
 import { formatDateTime } from '../../ui/format';
 
@@ -18,7 +20,24 @@ export interface OptionsDeps {
   getSettings(): Promise<Settings>;
   saveSettings(change: { sites?: Partial<Record<SiteId, boolean>>; repName?: string }): Promise<Settings>;
   exportData(what: 'leads' | 'feedback'): Promise<void>;
+  /** Remote rules (URL and public keys); the section is left out without them. */
+  remoteRules?: RemoteRulesDeps;
+  /** The enterprise policy (managed storage): what it sets is shown locked. */
+  policy?(): Promise<ManagedPolicy>;
 }
+
+export interface RemoteRulesDeps {
+  get(): Promise<RemoteRulesConfig>;
+  save(change: { url: string; publicKeys: string[] }): Promise<RemoteRulesConfig>;
+  /** permissions.request for `<origin>/*`: called first thing in the click, while the user gesture lasts. */
+  requestOrigin(origin: string): Promise<boolean>;
+  /** Asks the service worker to fetch and check the bundle now. */
+  check(): Promise<RemoteRulesView>;
+  /** The last check, as the service worker recorded it. */
+  state(): Promise<RemoteRulesView | null>;
+}
+
+const LOCKED_TEXT = 'Set by your administrator';
 
 const siteLabels: Record<SiteId, { label: string; hint: string }> = {
   gmail: { label: 'Gmail', hint: 'Thread list and opened messages' },
@@ -65,6 +84,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       <main>
         <ImportSection deps={deps} bundle={bundle} storeState={storeState} onImported={refreshStore} />
         <SitesSection deps={deps} />
+        {deps.remoteRules && <RemoteRulesSection remote={deps.remoteRules} />}
         <DataSection deps={deps} storeState={storeState} onCleared={refreshStore} />
       </main>
     </div>
@@ -224,12 +244,14 @@ function SitesSection({ deps }: { deps: OptionsDeps }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [repName, setRepName] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
+  const [locked, setLocked] = useState<Partial<Record<SiteId, boolean>>>({});
 
   useEffect(() => {
     void deps.getSettings().then((loaded) => {
       setSettings(loaded);
       setRepName(loaded.repName);
     });
+    void deps.policy?.().then((policy) => setLocked(lockedSites(policy)), () => undefined);
   }, []);
 
   const toggle = async (site: SiteId, on: boolean) => {
@@ -258,13 +280,19 @@ function SitesSection({ deps }: { deps: OptionsDeps }) {
                 role="switch"
                 checked={settings?.sites[site] ?? true}
                 aria-checked={settings?.sites[site] ?? true}
-                disabled={!settings}
+                disabled={!settings || locked[site] !== undefined}
+                aria-describedby={locked[site] !== undefined ? `site-${site}-locked` : undefined}
                 onChange={(event) => void toggle(site, (event.currentTarget as HTMLInputElement).checked)}
               />
               <span class="switch-track" aria-hidden="true" />
               <span>
                 <span class="switch-label">{siteLabels[site].label}</span>
                 <span class="hint">{siteLabels[site].hint}</span>
+                {locked[site] !== undefined && (
+                  <span class="hint locked" id={`site-${site}-locked`}>
+                    {LOCKED_TEXT}
+                  </span>
+                )}
               </span>
             </label>
           </li>
@@ -286,6 +314,155 @@ function SitesSection({ deps }: { deps: OptionsDeps }) {
         {saved ?? ''}
       </p>
     </section>
+  );
+}
+
+type RemoteMessage = { kind: 'ok' | 'error'; text: string } | null;
+
+function RemoteRulesSection({ remote }: { remote: RemoteRulesDeps }) {
+  const [config, setConfig] = useState<RemoteRulesConfig | null>(null);
+  const [url, setUrl] = useState('');
+  const [keys, setKeys] = useState('');
+  const [last, setLast] = useState<RemoteRulesView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<RemoteMessage>(null);
+
+  const show = (loaded: RemoteRulesConfig) => {
+    setConfig(loaded);
+    setUrl(loaded.url);
+    setKeys(loaded.publicKeys.join('\n'));
+  };
+
+  useEffect(() => {
+    void remote.get().then(show, (error: unknown) => setMessage({ kind: 'error', text: `The remote rules settings cannot be read: ${messageOf(error)}` }));
+    void remote.state().then(setLast, () => undefined);
+  }, []);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    if (!config || busy) return;
+    const wanted = url.trim();
+    let origin: string | null = null;
+    if (wanted) {
+      try {
+        const parsed = new URL(wanted);
+        if (parsed.protocol === 'https:') origin = parsed.origin;
+      } catch {
+        origin = null;
+      }
+      if (!origin) {
+        setMessage({ kind: 'error', text: 'The rules URL must be an https:// address.' });
+        return;
+      }
+    }
+    // Before any await: browsers grant permissions.request only during the click itself.
+    const permission = origin ? remote.requestOrigin(origin) : Promise.resolve(true);
+    setBusy(true);
+    setMessage(null);
+    void (async () => {
+      try {
+        const granted = await permission.catch(() => false);
+        const saved = await remote.save({ url: wanted, publicKeys: keys.split(/[\s,]+/) });
+        show(saved);
+        if (!saved.url) {
+          setLast(await remote.check());
+          setMessage({ kind: 'ok', text: 'Remote rules are off: the rules built into Leadpact are used.' });
+          return;
+        }
+        if (!granted) {
+          setMessage({ kind: 'error', text: `Saved, but Leadpact was not allowed to read from ${origin}: the rules cannot be fetched until you allow it.` });
+          return;
+        }
+        const state = await remote.check();
+        setLast(state);
+        setMessage(state.outcome === 'refused' ? { kind: 'error', text: `Saved. The bundle was refused: ${state.refusal?.message ?? 'unknown reason'}.` } : { kind: 'ok', text: state.outcome === 'updated' ? 'Saved. The new rules are active.' : 'Saved. The rules in use are the newest.' });
+      } catch (error) {
+        setMessage({ kind: 'error', text: `Nothing was checked: ${messageOf(error)}` });
+      } finally {
+        setBusy(false);
+      }
+    })();
+  };
+
+  const urlLocked = config?.locked.url ?? false;
+  const keysLocked = config?.locked.publicKeys ?? false;
+  return (
+    <section class="card" aria-labelledby="remote-title">
+      <h2 id="remote-title">Remote rules</h2>
+      <p class="muted">
+        Your team's published rules, signed with their key. A bundle is used only if its signature checks out and its version is newer than the rules in use;
+        otherwise the rules in use stay.
+      </p>
+      <form onSubmit={onSubmit}>
+        <div class="field">
+          <label for="remote-url">Rules URL</label>
+          <input
+            id="remote-url"
+            type="text"
+            inputMode="url"
+            spellcheck={false}
+            value={url}
+            maxLength={2048}
+            disabled={!config || urlLocked || busy}
+            aria-describedby={urlLocked ? 'remote-url-locked' : 'remote-url-hint'}
+            placeholder="https://rules.example.com/leadpact/bundle.json"
+            onInput={(event) => setUrl((event.currentTarget as HTMLInputElement).value)}
+          />
+          {urlLocked ? (
+            <p class="hint locked" id="remote-url-locked">
+              {LOCKED_TEXT}
+            </p>
+          ) : (
+            <p class="hint" id="remote-url-hint">
+              The signature is read from the same address with .sig added. Empty: use the rules built into Leadpact.
+            </p>
+          )}
+        </div>
+        <div class="field">
+          <label for="remote-keys">Public keys</label>
+          <textarea
+            id="remote-keys"
+            rows={2}
+            spellcheck={false}
+            value={keys}
+            disabled={!config || keysLocked || busy}
+            aria-describedby={keysLocked ? 'remote-keys-locked' : 'remote-keys-hint'}
+            placeholder="leadpact-ed25519:…"
+            onInput={(event) => setKeys((event.currentTarget as HTMLTextAreaElement).value)}
+          />
+          {keysLocked ? (
+            <p class="hint locked" id="remote-keys-locked">
+              {LOCKED_TEXT}
+            </p>
+          ) : (
+            <p class="hint" id="remote-keys-hint">
+              One leadpact-ed25519 key per line; while a key is being replaced, list both the current and the next one.
+            </p>
+          )}
+        </div>
+        <div class="row-controls">
+          <button type="submit" class="button button-primary" disabled={!config || busy}>
+            {urlLocked && keysLocked ? 'Check now' : 'Save and check'}
+          </button>
+        </div>
+      </form>
+      {last && <RemoteRulesLast state={last} />}
+      {message && (
+        <p class={`notice ${message.kind === 'ok' ? 'notice-ok' : 'notice-error'}`} role={message.kind === 'ok' ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function RemoteRulesLast({ state }: { state: RemoteRulesView }) {
+  if (state.outcome === 'off' || !state.checkedAt) return null;
+  return (
+    <p class="muted small" data-testid="remote-last">
+      Last checked {formatDateTime(state.checkedAt) ?? state.checkedAt}:{' '}
+      {state.outcome === 'refused' ? `refused (${state.refusal?.message ?? 'unknown reason'})` : state.outcome === 'updated' ? 'new rules taken' : 'up to date'}
+    </p>
   );
 }
 

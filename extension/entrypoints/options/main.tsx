@@ -2,11 +2,13 @@
 // service worker: one extension origin), the active rules and the background's messages.
 import embeddedBundle from 'virtual:leadpact/embedded-rules';
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import { collect, exportFeedback, exportLeads } from '../../background/export';
 import { createRulesProvider } from '../../background/rules';
 import { LeadStore } from '../../background/store';
 import { sendMessage } from '../../lib/messaging';
-import { getSettings, saveSettings } from '../../lib/settings';
+import { getPolicy } from '../../lib/policy';
+import { getRemoteRulesConfig, getSettings, saveRemoteRulesSettings, saveSettings } from '../../lib/settings';
 import { OptionsApp, type OptionsDeps } from './OptionsApp';
 import './style.css';
 
@@ -25,6 +27,14 @@ const deps: OptionsDeps = {
     const parts = await collect(what === 'leads' ? exportLeads(await openStore()) : exportFeedback(await openStore()));
     download(`leadpact-${what}-${new Date().toISOString().slice(0, 10)}.jsonl`, parts);
   },
+  remoteRules: {
+    get: getRemoteRulesConfig,
+    save: saveRemoteRulesSettings,
+    requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
+    check: () => sendMessage('checkRules', {}),
+    state: async () => (await sendMessage('status', {})).remoteRules ?? null,
+  },
+  policy: getPolicy,
 };
 
 function download(name: string, parts: string[]): void {

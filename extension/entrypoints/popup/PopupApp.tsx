@@ -54,7 +54,19 @@ function Summary({ data }: { data: Status }) {
         <dt>{last.label}</dt>
         <dd>{last.value}</dd>
       </div>
+      {data.remoteRules?.checkedAt && (
+        <div>
+          <dt>Rules checked</dt>
+          <dd>{formatDateTime(data.remoteRules.checkedAt) ?? data.remoteRules.checkedAt}</dd>
+        </div>
+      )}
       {data.rulesNote && <p class="note">{data.rulesNote}</p>}
+      {data.remoteRules?.refusal && (
+        <p class="note" role="status">
+          Last rules update refused{data.remoteRules.refusal.version ? ` (version ${data.remoteRules.refusal.version})` : ''}: {data.remoteRules.refusal.message}. Still using{' '}
+          {data.rulesVersion}.
+        </p>
+      )}
     </dl>
   );
 }
