@@ -2,16 +2,20 @@
 // a lead set scored by both at one `now`: rule changes with owners, stage moves, score shifts,
 // persona and grade changes, top movers. Markdown is the pull request comment (DESIGN 6).
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { CliError, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
-import { ImpactAccumulator, readLeads } from '../lib/impact';
+import { ImpactAccumulator, isJsonArrayFile, readLeads } from '../lib/impact';
+import { scoreInParallel } from '../lib/impact-parallel';
 import { renderJson, renderMarkdown, renderText, type DiffReport } from '../lib/impact-report';
 import { repoRoot } from '../lib/paths';
 import { compareWithBase } from '../lib/rules-changes-load';
 
 const DEFAULT_LEADS = path.join('rules', 'samples', 'leads.jsonl');
 const FORMATS = ['text', 'markdown', 'json'] as const;
+/** From this size on (about 5,000 sample leads) worker threads pay for their start-up. */
+const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
 
 const USAGE = `Usage: leadpact diff --base <git ref> [options]
 
@@ -26,6 +30,7 @@ Options:
   --now <instant>   score as of this ISO date-time (default: the current time)
   --format <f>      text (default), markdown (a pull request comment) or json
   --top <n>         how many top movers to show (default 10)
+  --jobs <n>        worker threads scoring leads (default: up to 2 for files over 8 MB, else 1)
   --repo <dir>      the repository (default: this checkout)
   --exit-code       exit 1 when anything changed (like git diff --exit-code)
 `;
@@ -39,6 +44,7 @@ const diffCommand: Command = async (argv) => {
       now: { type: 'string' },
       format: { type: 'string' },
       top: { type: 'string' },
+      jobs: { type: 'string' },
       repo: { type: 'string' },
       'exit-code': { type: 'boolean' },
     },
@@ -53,6 +59,10 @@ const diffCommand: Command = async (argv) => {
   const now = parseNow(values.now);
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isSafeInteger(top) || top < 0 || top > 1000) throw new CliError(`--top must be a whole number from 0 to 1000, not "${values.top}"`);
+  const jobsOption = values.jobs === undefined ? null : Number(values.jobs);
+  if (jobsOption !== null && (!Number.isSafeInteger(jobsOption) || jobsOption < 1 || jobsOption > 16)) {
+    throw new CliError(`--jobs must be a whole number from 1 to 16, not "${values.jobs}"`);
+  }
   const repo = path.resolve(values.repo ?? repoRoot);
 
   const { base, head, changes } = await compareWithBase(repo, values.base);
@@ -74,10 +84,16 @@ const diffCommand: Command = async (argv) => {
     if (!values.leads && !(await exists(leadsFile))) {
       throw new CliError(`${DEFAULT_LEADS} does not exist: pass --leads <file>, or write a sample with "leadpact generate-leads"`);
     }
-    const accumulator = new ImpactAccumulator(base.load.bundle, head.load.bundle, { now, topMovers: top });
-    for await (const lead of readLeads(leadsFile, shown)) accumulator.add(lead);
+    const options = { now, topMovers: top };
+    const jobs = jobsOption ?? ((await stat(leadsFile).catch(() => null))?.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1;
+    if (jobs > 1 && !(await isJsonArrayFile(leadsFile, shown))) {
+      report.impact = await scoreInParallel(leadsFile, shown, base.load.bundle, head.load.bundle, options, jobs);
+    } else {
+      const accumulator = new ImpactAccumulator(base.load.bundle, head.load.bundle, options);
+      for await (const lead of readLeads(leadsFile, shown)) accumulator.add(lead);
+      report.impact = accumulator.result();
+    }
     report.leadsFile = shown;
-    report.impact = accumulator.result();
   }
 
   const render = format === 'markdown' ? renderMarkdown : format === 'json' ? renderJson : renderText;

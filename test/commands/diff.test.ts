@@ -159,4 +159,25 @@ describe('leadpact diff', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('bad.jsonl:2:1: unknown field "colour"');
   });
+
+  it('gives the same report with worker threads as in one thread, and the same error for a bad line', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
+    r.edit('rules/scoring/fit.yaml', 'points: 30\n  - id: big-company', 'points: 25\n  - id: big-company');
+    // 6 fixture leads repeated with new ids: enough batches to spread over two workers.
+    const leads = r.read('leads.jsonl').trim().split('\n');
+    const many = Array.from({ length: 2500 }, (_, i) => leads[i % leads.length]!.replace(/"id":"([^"]+)"/, `"id":"$1-${i}"`));
+    r.write('many.jsonl', `${many.join('\n')}\n`);
+    const args = ['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'many.jsonl', '--now', NOW, '--format', 'json'];
+    const one = await run([...args, '--jobs', '1']);
+    const two = await run([...args, '--jobs', '2']);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+    expect(JSON.parse(one.stdout).impact.leads).toBe(2500);
+    r.write('many.jsonl', `${many.slice(0, 1500).join('\n')}\n{"id":"x","colour":"red"}\n${many.slice(1500).join('\n')}\n`);
+    const bad = await run([...args, '--jobs', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('many.jsonl:1501:1: unknown field "colour"');
+  });
 });
