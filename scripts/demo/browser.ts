@@ -4,7 +4,7 @@
  * request routing (nothing leaves the machine; every other request gets an empty 404).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,32 @@ export async function launchWithExtension({ executablePath, extensionDir, headle
     return { context, extensionId, close };
   } catch (error) {
     await close();
+    const missing = missingManifestFiles(extensionDir);
+    if (missing.length > 0) throw new Error(`Chromium did not start the extension's service worker: the manifest names files the build lacks (${missing.join(', ')})`);
     throw error;
+  }
+}
+
+/** Files the built manifest names that are not in the build (Chrome then refuses the whole extension). */
+export function missingManifestFiles(extensionDir: string): string[] {
+  try {
+    const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8')) as {
+      background?: { service_worker?: string };
+      action?: { default_popup?: string };
+      options_ui?: { page?: string };
+      storage?: { managed_schema?: string };
+      content_scripts?: { js?: string[] }[];
+    };
+    const named = [
+      manifest.background?.service_worker,
+      manifest.action?.default_popup,
+      manifest.options_ui?.page,
+      manifest.storage?.managed_schema,
+      ...(manifest.content_scripts ?? []).flatMap((script) => script.js ?? []),
+    ].filter((file): file is string => typeof file === 'string');
+    return named.filter((file) => !existsSync(join(extensionDir, file)));
+  } catch {
+    return ['manifest.json'];
   }
 }
 

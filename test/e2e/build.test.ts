@@ -4,7 +4,7 @@
  * passes `web-ext lint`. No browser needed.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildExtension, REPO_ROOT } from '../../scripts/demo/browser.ts';
@@ -65,7 +65,36 @@ describe('the production Chrome manifest', () => {
   });
 });
 
+/** Every file a manifest names: Chrome refuses to load an extension when one is missing. */
+function filesNamedBy(manifest: Record<string, unknown>): string[] {
+  const named: string[] = [];
+  const background = manifest.background as { service_worker?: string; scripts?: string[]; page?: string } | undefined;
+  if (background?.service_worker) named.push(background.service_worker);
+  named.push(...(background?.scripts ?? []));
+  if (background?.page) named.push(background.page);
+  const action = (manifest.action ?? manifest.browser_action) as { default_popup?: string } | undefined;
+  if (action?.default_popup) named.push(action.default_popup);
+  const options = manifest.options_ui as { page?: string } | undefined;
+  if (options?.page) named.push(options.page);
+  if (typeof manifest.options_page === 'string') named.push(manifest.options_page);
+  const storage = manifest.storage as { managed_schema?: string } | undefined;
+  if (storage?.managed_schema) named.push(storage.managed_schema);
+  for (const script of (manifest.content_scripts as { js?: string[]; css?: string[] }[] | undefined) ?? []) named.push(...(script.js ?? []), ...(script.css ?? []));
+  named.push(...Object.values((manifest.icons as Record<string, string> | undefined) ?? {}));
+  return named;
+}
+
 describe('the shipped files', () => {
+  it.each([
+    ['production', () => inject('productionExtensionDir')],
+    ['e2e', () => inject('e2eExtensionDir')],
+  ])('of the %s build include every file the manifest names', (_mode, dirOf) => {
+    const dir = dirOf();
+    const named = filesNamedBy(readManifest(dir));
+    expect(named.length).toBeGreaterThan(2);
+    expect(named.filter((file) => !existsSync(join(dir, file)))).toEqual([]);
+  });
+
   it.each([
     ['production', () => inject('productionExtensionDir')],
     ['e2e', () => inject('e2eExtensionDir')],
