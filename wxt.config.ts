@@ -10,8 +10,6 @@ export default defineConfig({
   srcDir: 'extension',
   entrypointsDir: 'entrypoints',
   outDir: '.output',
-  // Copied as is into the build (managed_schema.json for enterprise policy); WXT's default is <root>/public.
-  publicDir: 'extension/public',
   // WXT 0.21 looks for public files in <root>/public; ours (managed_schema.json) live beside the source.
   // Without this the manifest names a schema the build lacks and Chrome refuses to load the extension.
   publicDir: 'extension/public',
