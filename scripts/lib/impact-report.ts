@@ -49,9 +49,25 @@ function changeWhere(change: RuleChange): string {
 function changeDetail(change: RuleChange, limit = 3): string {
   if (change.type === 'added' || change.type === 'removed') return change.label ? `"${change.label}"` : '';
   const prefix = change.type === 'renamed' ? `renamed from ${change.fromId}` : '';
-  const leaves = change.leaves.slice(0, limit).map((l) => `${l.path} ${showValue(l.before, 40)} → ${showValue(l.after, 40)}`);
+  const leaves = change.leaves.slice(0, limit).map(showLeaf);
   if (change.leaves.length > limit) leaves.push(`${change.leaves.length - limit} more`);
   return [prefix, leaves.join('; ')].filter(Boolean).join(': ');
+}
+
+/** `points 18 → 20`; for lists of plain values what was added and removed: `holidays +"2027-01-01" -"2026-01-01"`. */
+function showLeaf(leaf: { path: string; before: unknown; after: unknown }): string {
+  const plain = (v: unknown): v is Array<string | number | boolean | null> =>
+    Array.isArray(v) && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x));
+  if (plain(leaf.before) && plain(leaf.after)) {
+    const before = new Set(leaf.before.map((x) => JSON.stringify(x)));
+    const after = new Set(leaf.after.map((x) => JSON.stringify(x)));
+    const added = [...after].filter((x) => !before.has(x)).map((x) => `+${x}`);
+    const removed = [...before].filter((x) => !after.has(x)).map((x) => `-${x}`);
+    const all = [...added, ...removed];
+    if (all.length === 0) return `${leaf.path} reordered`;
+    return `${leaf.path} ${all.slice(0, 4).join(' ')}${all.length > 4 ? ` (${all.length - 4} more)` : ''}`;
+  }
+  return `${leaf.path} ${showValue(leaf.before, 40)} → ${showValue(leaf.after, 40)}`;
 }
 
 function statsCell(s: ScoreStats | null, key: keyof ScoreStats): string {
@@ -156,7 +172,7 @@ export function renderText(report: DiffReport): string {
       out.push(`  ${m.model.padEnd(width)}  ${cells.join(' / ')}${impact.compared ? `  (${fmt(m.changed)} leads changed)` : ''}`);
     }
     const total = impact.models.find((m) => m.model === 'total');
-    if (total && impact.compared) {
+    if (total && impact.compared && total.changed > 0) {
       out.push('', 'Total score histogram (before → after):');
       for (const [label, before, after, delta] of histogramRows(total.histogram)) {
         if (before === '0' && after === '0') continue;

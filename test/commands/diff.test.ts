@@ -180,4 +180,14 @@ describe('leadpact diff', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('many.jsonl:1501:1: unknown field "colour"');
   });
+
+  it('shows a list edit as what was added and removed, and a text-only edit as a patch that moves no lead', async () => {
+    const r = repo();
+    r.edit('rules/personas.yaml', '[Lead with the payback period]', '[Lead with the payback period, Bring a reference]');
+    const text = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('~ persona economic-buyer (personas.yaml; owner joint): text.talkingPoints +"Bring a reference"  [patch]');
+    expect(text.stdout).toContain('0 change stage, 0 change persona, 0 change grade; 0 change in any way');
+    expect(text.stdout).not.toContain('Total score histogram');
+  });
 });
