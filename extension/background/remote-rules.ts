@@ -10,7 +10,10 @@ import { compileRules } from '../engine/index';
 import type { Bundle } from '../engine/generated/rules';
 import type { RemoteRulesConfig } from '../lib/policy';
 import { verifyBundleSignature, type VerifyFailureReason, type VerifyResult } from '../lib/signature';
+import { compareVersions } from './remote-rules-version';
 import { verifiedRulesItem, type RulesProvider, type VerifiedRules } from './rules';
+
+export { compareVersions };
 
 z.config({ jitless: true });
 
@@ -244,38 +247,6 @@ async function fetchLimited(doFetch: typeof fetch, url: string, limit: number, t
   } catch (error) {
     return { ok: false, reason: 'network', message: `was cut short (${error instanceof Error ? error.message : String(error)})` };
   }
-}
-
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/** Semantic version order (build metadata ignored); null when either is not a semantic version. */
-export function compareVersions(a: string, b: string): number | null {
-  const x = SEMVER.exec(a);
-  const y = SEMVER.exec(b);
-  if (!x || !y) return null;
-  for (let i = 1; i <= 3; i++) {
-    const diff = Number(x[i]) - Number(y[i]);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  const [pa, pb] = [x[4], y[4]];
-  if (pa === undefined || pb === undefined) return pa === pb ? 0 : pa === undefined ? 1 : -1; // a release outranks its pre-releases
-  const ia = pa.split('.');
-  const ib = pb.split('.');
-  for (let i = 0; i < Math.max(ia.length, ib.length); i++) {
-    const [sa, sb] = [ia[i], ib[i]];
-    if (sa === undefined) return -1;
-    if (sb === undefined) return 1;
-    const [na, nb] = [/^\d+$/.test(sa), /^\d+$/.test(sb)];
-    if (na && nb) {
-      const diff = Number(sa) - Number(sb);
-      if (diff !== 0) return Math.sign(diff);
-    } else if (na !== nb) {
-      return na ? -1 : 1;
-    } else if (sa !== sb) {
-      return sa < sb ? -1 : 1;
-    }
-  }
-  return 0;
 }
 
 /** The essential shape of a bundle, checked before compiling it (the engine assumes it). */

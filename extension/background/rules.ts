@@ -5,6 +5,7 @@ import { storage } from 'wxt/utils/storage';
 import { compileRules, type CompiledRules } from '../engine/index';
 import type { Bundle } from '../engine/generated/rules';
 import { indexLabels, type RuleLabels } from './labels';
+import { compareVersions } from './remote-rules-version';
 
 export interface ActiveRules {
   bundle: Bundle;
@@ -67,6 +68,8 @@ export function createRulesProvider(embeddedBundle: Bundle, readVerified: () => 
       if (!looksLikeBundle(bundle)) {
         return prepare(embeddedBundle, 'embedded', 'stored remote rules are not a rules bundle; using the rules shipped with the extension');
       }
+      // An extension update can ship rules newer than the stored remote bundle: the newer one wins.
+      if ((compareVersions(bundle.version, embeddedBundle.version) ?? 0) < 0) return embedded();
       try {
         return prepare(bundle, 'remote', null);
       } catch (error) {

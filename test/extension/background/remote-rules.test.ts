@@ -84,6 +84,12 @@ describe('remote rules: a good bundle', () => {
     expect((await provider.active()).version).toBe('1.2.0');
   });
 
+  test('an extension update shipping newer rules than the stored remote bundle uses the newer ones', async () => {
+    await activate110();
+    const updated = createRulesProvider(testBundle({ version: '1.2.0' }));
+    expect(await updated.active()).toMatchObject({ source: 'embedded', version: '1.2.0' });
+  });
+
   test('no URL: nothing is fetched and the state says off', async () => {
     url = '';
     expect(await remote.check()).toMatchObject({ outcome: 'off', url: null, checkedAt: null });
