@@ -2,9 +2,10 @@
  * Scoring models (DESIGN 3.4) compiled to flat rule programs. Contributions are summed in rule
  * order and a `per` rule's events in time order, so results are bit-for-bit reproducible.
  */
-import { collectNeeds, compileCondition, compileEventQuery, matchesWhere, noNeeds, type CompileScope, type EventQuery } from './conditions';
+import { collectNeeds, compileCondition, compileEventQuery, lastAtOrBefore, matchesWhere, noNeeds, type CompileScope, type EventQuery } from './conditions';
 import type { EvalContext, Test } from './context';
 import { wallDurationMs } from './duration';
+import type { LeadEvents } from './events';
 import { RulesError } from './errors';
 import type { ScoringModelFile } from './generated/rules';
 import { compileCount } from './operators';
@@ -112,6 +113,12 @@ export function runScoring(
   let total = 0;
   for (let m = 0; m < models.length; m++) {
     const model = models[m]!;
+    if (reuseTimeless && !model.timeDependent) {
+      // None of its rules can change with `now`: the score already in ctx.scores stands.
+      ctx.modelsDone = m + 1;
+      total += ctx.scores[m]!;
+      continue;
+    }
     let sum = 0;
     for (let r = model.first; r < model.end; r++) {
       const rule = rules[r]!;
@@ -149,10 +156,57 @@ export function runScoring(
   ctx.total = total;
 }
 
-/** The uncapped total of the last perRule call (a module slot avoids allocating a pair). */
+/** The total of the last perRule call (a module slot avoids allocating a pair). */
 let perTotal = 0;
 
-/** Counts the rule's matching events and leaves their (decayed) points in perTotal. */
+/**
+ * Decay factors by event position for one lead's events (a LeadEvents and its load count), `now` and half-life, shared by the rules of a model
+ * (several rules often count the same events): 0.5 ** ((now - at) / halfLife) computed once.
+ */
+const decay = {
+  events: null as LeadEvents | null,
+  load: -1,
+  now: NaN,
+  halfLifeMs: NaN,
+  factors: new Float64Array(64),
+  /** factors[p] is known when stamps[p] === stamp. */
+  stamps: new Uint32Array(64),
+  stamp: 0,
+};
+
+function decayFactor(ctx: EvalContext, p: number, time: number, halfLifeMs: number): number {
+  const events = ctx.events;
+  if (decay.events !== events || decay.load !== events.loads || decay.now !== ctx.now || decay.halfLifeMs !== halfLifeMs) {
+    decay.events = events;
+    decay.load = events.loads;
+    decay.now = ctx.now;
+    decay.halfLifeMs = halfLifeMs;
+    if (decay.factors.length < events.size) {
+      const length = Math.max(events.size, decay.factors.length * 2);
+      decay.factors = new Float64Array(length);
+      decay.stamps = new Uint32Array(length);
+      decay.stamp = 0;
+    }
+    if (++decay.stamp === 0xffffffff) {
+      decay.stamps.fill(0);
+      decay.stamp = 1;
+    }
+  }
+  if (decay.stamps[p] === decay.stamp) return decay.factors[p]!;
+  const factor = 0.5 ** ((ctx.now - time) / halfLifeMs);
+  decay.factors[p] = factor;
+  decay.stamps[p] = decay.stamp;
+  return factor;
+}
+
+/**
+ * Counts the rule's matching events and leaves their (decayed) points in perTotal.
+ *
+ * With a cap and no count test, the scan may stop once the running total is past the cap: every
+ * later term has the sign of `points` (decay factors are positive) and floating-point addition
+ * is monotonic, so the full total would be past the cap too and the capped contribution is the
+ * same; the count only has to be above zero.
+ */
 function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number): number {
   const events = ctx.events;
   const positions = events.buckets[query.bucket]!;
@@ -162,16 +216,18 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
   const after = now - query.windowMs;
   const where = query.where;
   const points = rule.points;
+  const cap = rule.perCount === undefined && rule.cap !== undefined ? rule.cap : Infinity;
   let count = 0;
   let total = 0;
-  for (let i = 0; i < size; i++) {
+  // Events at or before `after` are outside the window: start after them.
+  for (let i = after === -Infinity ? 0 : lastAtOrBefore(positions, size, at, after) + 1; i < size; i++) {
     const p = positions[i]!;
     const time = at[p]!;
     if (time > now) break; // ascending: nothing later counts
-    if (time <= after) continue;
     if (where !== undefined && !matchesWhere(ctx, query, p)) continue;
     count++;
-    total += halfLifeMs > 0 ? points * 0.5 ** ((now - time) / halfLifeMs) : points;
+    total += halfLifeMs > 0 ? points * decayFactor(ctx, p, time, halfLifeMs) : points;
+    if (total > cap || total < -cap) break;
   }
   perTotal = total;
   return count;
