@@ -121,9 +121,9 @@ async function waitForBadges(page: Page, demo: DemoPage, timeoutMs = 20_000): Pr
 async function screenshots(context: BrowserContext, extensionId: string, outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
-  const shot = async (page: Page, name: string) => {
+  const shot = async (page: Page, name: string, fullPage = false) => {
     const path = join(outDir, `${name}.png`);
-    await page.screenshot({ path });
+    await page.screenshot({ path, fullPage });
     written.push(path);
   };
   for (const demo of DEMO_PAGES) {
@@ -146,7 +146,7 @@ async function screenshots(context: BrowserContext, extensionId: string, outDir:
     await page.setViewportSize(name === 'popup' ? { width: 420, height: 600 } : { width: 1280, height: 900 });
     await page.goto(`chrome-extension://${extensionId}/${file}`);
     await page.waitForTimeout(1_000);
-    await shot(page, name);
+    await shot(page, name, true);
     await page.close();
   }
   return written;
