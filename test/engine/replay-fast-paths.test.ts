@@ -1,0 +1,119 @@
+/**
+ * The engine's shortcuts in stageEnteredAt replays and per rules (lazy derived values, a grade
+ * that cannot change with time, decay factors shared between rules, capped scans that stop
+ * early): each case is checked against the reference interpreter and a hand-worked answer.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Bundle, Condition, Lead } from '../../extension/engine/generated/rules';
+import { compileRules, evaluate, type Outcome } from '../../extension/engine/index';
+import { referenceEvaluate } from '../support/reference-engine';
+import {
+  ago, DAY, event, makeBundle, makeLead, model, NOW, perRule, persona, stage, whenRule, type BundleParts,
+} from '../support/bundles';
+
+function both(bundle: Bundle, lead: Lead): Outcome {
+  const ours = evaluate(compileRules(bundle), lead, NOW);
+  expect(ours).toEqual(referenceEvaluate(bundle, lead, NOW));
+  return ours;
+}
+
+const clicks = (...daysAgo: number[]) => daysAgo.map((d) => event('email_click', ago(d * DAY)));
+const recentClicks: Condition = { event: 'email_click', within: '3d' };
+
+describe('replays with derived values', () => {
+  it('hide the grade and persona from scoring rules while scores are redone (they are missing while models run)', () => {
+    // A time-dependent model whose rule reads the grade: missing while models run, so the
+    // `exists: false` rule always holds, in the evaluation and in every replayed time.
+    const parts: BundleParts = {
+      models: [model('eng', [
+        whenRule('recent', recentClicks, 50),
+        whenRule('no-grade-yet', { field: 'grade', exists: false }, 10),
+      ])],
+      grade: { from: 'email', bands: [{ grade: 'A' }] },
+      stages: [stage('subscriber'), stage('hot', { all: [{ field: 'score.eng', gte: 60 }, { field: 'grade', eq: 'A' }] })],
+    };
+    const outcome = both(makeBundle(parts), makeLead({ email: 'a@b.example', events: clicks(10, 2, 1) }));
+    expect(outcome.stage).toBe('hot');
+    expect(outcome.score.eng).toBe(60);
+    // At each click the 3-day window holds a click: 50 + 10 >= 60 at every event time, so the
+    // stage was entered at the first click (were the grade visible, replays would score 50).
+    expect(outcome.stageEnteredAt).toBe(ago(10 * DAY));
+  });
+
+  it('recompute the grade at replayed times when it reads a time-dependent score', () => {
+    const parts: BundleParts = {
+      models: [model('eng', [whenRule('recent', recentClicks, 70)])],
+      grade: { from: 'score.eng', bands: [{ grade: 'A', gte: 60 }, { grade: 'F' }] },
+      stages: [stage('subscriber'), stage('graded', { field: 'grade', eq: 'A' })],
+    };
+    // Clicks 20 and 1 days ago: at both event times the 3-day window holds a click (grade A).
+    expect(both(makeBundle(parts), makeLead({ events: clicks(20, 1) })).stageEnteredAt).toBe(ago(20 * DAY));
+    // A page view 10 days ago is an event time at which the window is empty: grade F, so entered 1 day ago.
+    const lead = makeLead({ events: [...clicks(20, 1), event('page_view', ago(10 * DAY))] });
+    expect(both(makeBundle(parts), lead).stageEnteredAt).toBe(ago(1 * DAY));
+  });
+
+  it('keep a grade read from a model that cannot change with time, and redo the scores the stage reads', () => {
+    const parts: BundleParts = {
+      models: [
+        model('fit', [whenRule('big', { field: 'company.employees', gte: 100 }, 50)]),
+        model('eng', [whenRule('recent', recentClicks, 30)]),
+      ],
+      grade: { from: 'score.fit', bands: [{ grade: 'A', gte: 50 }, { grade: 'F' }] },
+      stages: [stage('subscriber'), stage('mql', { all: [{ field: 'grade', eq: 'A' }, { field: 'score.total', gte: 80 }] })],
+    };
+    const lead = makeLead({ company: { employees: 500 }, events: [...clicks(20, 1), event('page_view', ago(10 * DAY))] });
+    const outcome = both(makeBundle(parts), lead);
+    expect([outcome.grade, outcome.stage, outcome.score.total]).toEqual(['A', 'mql', 80]);
+    expect(outcome.stageEnteredAt).toBe(ago(1 * DAY));
+  });
+
+  it('redo the persona when the stage reads it and it depends on a time-dependent score', () => {
+    const parts: BundleParts = {
+      models: [model('eng', [whenRule('recent', recentClicks, 30)])],
+      personas: [persona('engaged', { field: 'score.eng', gte: 30 })],
+      stages: [stage('subscriber'), stage('warm', { field: 'persona', eq: 'engaged' })],
+    };
+    const lead = makeLead({ events: [...clicks(30, 2), event('page_view', ago(1 * DAY)), event('page_view', ago(5 * DAY))] });
+    const outcome = both(makeBundle(parts), lead);
+    expect([outcome.persona, outcome.stage]).toEqual(['engaged', 'warm']);
+    expect(outcome.stageEnteredAt).toBe(ago(2 * DAY));
+  });
+});
+
+describe('per rules', () => {
+  it('stop a capped scan past the cap with the same contribution, for positive and negative points', () => {
+    const parts: BundleParts = {
+      models: [model('eng', [
+        perRule('up', { event: 'email_click' }, 4, 10),
+        perRule('down', { event: 'email_click' }, -4, 10),
+        perRule('up-counted', { event: 'email_click', count: { gte: 2 } }, 4, 10),
+      ], { decay: { halfLife: '30d' }, min: -100 })],
+    };
+    const outcome = both(makeBundle(parts), makeLead({ events: clicks(90, 60, 30, 1, 0) }));
+    expect(outcome.fired).toEqual([
+      { model: 'eng', rule: 'up', points: 10 },
+      { model: 'eng', rule: 'up-counted', points: 10 },
+      { model: 'eng', rule: 'down', points: -10 },
+    ]);
+  });
+
+  it('share decay factors between rules of a model but not between bundles or half-lives', () => {
+    const a = makeBundle({ models: [
+      model('slow', [perRule('all', { event: 'email_click' }, 10), perRule('recent', { event: 'email_click', within: '45d' }, 10)], { decay: { halfLife: '30d' } }),
+      model('fast', [perRule('all', { event: 'email_click' }, 10)], { decay: { halfLife: '15d' } }),
+    ] });
+    const b = makeBundle({ models: [model('eng', [perRule('all', { event: 'email_click' }, 10)], { decay: { halfLife: '60d' } })] });
+    const lead = makeLead({ events: clicks(30, 60) });
+    const compiledA = compileRules(a);
+    const compiledB = compileRules(b);
+    // Alternate the bundles: each keeps its own lead events, so no factor leaks between them.
+    for (let i = 0; i < 2; i++) {
+      expect(evaluate(compiledA, lead, NOW)).toEqual(referenceEvaluate(a, lead, NOW));
+      expect(evaluate(compiledB, lead, NOW)).toEqual(referenceEvaluate(b, lead, NOW));
+    }
+    const scores = evaluate(compiledA, lead, NOW).score;
+    expect(scores).toEqual({ total: 8 + 5 + 3, slow: 8 + 5, fast: 3 }); // 5 + 2.5 | 5 | 2.5 + 0.625
+    expect(evaluate(compiledB, lead, NOW).score.eng).toBe(12); // 7.07 + 5
+  });
+});
