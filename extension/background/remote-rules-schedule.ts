@@ -7,8 +7,8 @@ import { watchRemoteRulesSettings } from '../lib/settings';
 import { CHECK_PERIOD_MINUTES, REMOTE_RULES_ALARM, type RemoteRules } from './remote-rules';
 
 export function scheduleRemoteRules(remote: RemoteRules, log: (message: string) => void): () => void {
-  const checkNow = (why: string) => {
-    remote.check().catch((error: unknown) => log(`remote rules check (${why}) failed: ${error instanceof Error ? error.message : String(error)}`));
+  const checkNow = (why: string, maxAgeMs?: number) => {
+    (maxAgeMs === undefined ? remote.check() : remote.checkIfStale(maxAgeMs)).catch((error: unknown) => log(`remote rules check (${why}) failed: ${error instanceof Error ? error.message : String(error)}`));
   };
   const onAlarm = (alarm: { name: string }) => {
     if (alarm.name === REMOTE_RULES_ALARM) checkNow('alarm');
@@ -29,7 +29,8 @@ export function scheduleRemoteRules(remote: RemoteRules, log: (message: string) 
   }
   stops.push(watchRemoteRulesSettings(() => checkNow('settings changed')));
   stops.push(watchPolicy(() => checkNow('policy changed')));
-  checkNow('start');
+  // A start checks only when the last check is older than the alarm's period (or the URL changed).
+  checkNow('start', CHECK_PERIOD_MINUTES * 60_000);
   return () => {
     for (const stop of stops) stop();
   };

@@ -73,6 +73,12 @@ export interface RemoteRulesDeps {
 export interface RemoteRules {
   /** Fetches and checks the remote bundle now (one check at a time: a second call joins the first). */
   check(): Promise<RemoteRulesState>;
+  /**
+   * Checks unless the last check of the same URL ended less than `maxAgeMs` ago. A worker start
+   * uses this: MV3 workers stop after 30 s idle and start again on the next event, and each start
+   * must not fetch the bundle again.
+   */
+  checkIfStale(maxAgeMs: number): Promise<RemoteRulesState>;
   /** The stored outcome of the last check. */
   state(): Promise<RemoteRulesState>;
 }
@@ -171,12 +177,20 @@ export function createRemoteRules(deps: RemoteRulesDeps): RemoteRules {
     return state;
   }
 
+  const check = () => {
+    running ??= run().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
   return {
-    check() {
-      running ??= run().finally(() => {
-        running = undefined;
-      });
-      return running;
+    check,
+    async checkIfStale(maxAgeMs) {
+      const [last, config] = await Promise.all([remoteRulesStateItem.getValue(), deps.config()]);
+      const checkedAt = last?.checkedAt ? Date.parse(last.checkedAt) : Number.NaN;
+      const fresh = last !== null && last.url === (config.url || null) && (config.url === '' || (Number.isFinite(checkedAt) && now() - checkedAt < maxAgeMs && now() >= checkedAt));
+      return fresh ? last : check();
     },
     async state() {
       return (await remoteRulesStateItem.getValue()) ?? offState;

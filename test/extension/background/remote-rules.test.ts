@@ -258,6 +258,38 @@ describe('remote rules: one check at a time', () => {
   });
 });
 
+describe('remote rules: checks on worker start', () => {
+  test('a start within the period after a check of the same URL fetches nothing', async () => {
+    stub.serve(await publish(current, remoteBundle('1.1.0')));
+    await remote.check();
+    stub.requested.length = 0;
+    expect(await remote.checkIfStale(HOUR)).toMatchObject({ outcome: 'updated' });
+    expect(stub.requested).toEqual([]);
+  });
+
+  test('a start after the period, or with another URL, checks again', async () => {
+    let clock = NOW_MS;
+    const timed = createRemoteRules({
+      rules: provider,
+      config: async () => ({ url, publicKeys: keys, locked: { url: false, publicKeys: false } }),
+      hasPermission: async () => true,
+      fetch: stub.fetch,
+      now: () => clock,
+    });
+    stub.serve(await publish(current, remoteBundle('1.1.0')));
+    await timed.check();
+    stub.requested.length = 0;
+    clock += HOUR + 1;
+    expect(await timed.checkIfStale(HOUR)).toMatchObject({ outcome: 'current' });
+    expect(stub.requested).toHaveLength(2);
+
+    stub.requested.length = 0;
+    url = 'https://rules.acme.example/other.json';
+    expect(await timed.checkIfStale(HOUR)).toMatchObject({ outcome: 'refused', url });
+    expect(stub.requested).toContain(url);
+  });
+});
+
 describe('compareVersions', () => {
   test.each([
     ['1.0.0', '1.0.0', 0],

@@ -91,8 +91,11 @@ describe('the worker with remote rules', () => {
     await send('checkRules');
     for (const worker of workers.splice(0)) await worker.stop();
     stub.routes.clear(); // the server is gone
+    stub.requested.length = 0;
     await start().ready();
-    expect(await send<Status>('status')).toMatchObject({ rulesVersion: '1.1.0', rulesSource: 'remote' });
+    expect(await send<Status>('status')).toMatchObject({ rulesVersion: '1.1.0', rulesSource: 'remote', remoteRules: { url: RULES_URL, refusal: null } });
+    // Checked minutes ago: the restart does not fetch again (MV3 workers restart all the time).
+    expect(stub.requested).toEqual([]);
   });
 
   test('a page on a site may not ask for a check', async () => {
