@@ -1,7 +1,8 @@
 /**
  * The engine's shortcuts in stageEnteredAt replays and per rules (lazy derived values, a grade
  * that cannot change with time, decay factors shared between rules, capped scans that stop
- * early): each case is checked against the reference interpreter and a hand-worked answer.
+ * early, remembered `matches` answers): each case is checked against the reference interpreter and a
+ * hand-worked answer.
  */
 import { describe, expect, it } from 'vitest';
 import type { Bundle, Condition, Lead } from '../../extension/engine/generated/rules';
@@ -115,5 +116,18 @@ describe('per rules', () => {
     const scores = evaluate(compiledA, lead, NOW).score;
     expect(scores).toEqual({ total: 8 + 5 + 3, slow: 8 + 5, fast: 3 }); // 5 + 2.5 | 5 | 2.5 + 0.625
     expect(evaluate(compiledB, lead, NOW).score.eng).toBe(12); // 7.07 + 5
+  });
+});
+
+describe('matches', () => {
+  it('answers the same for a text seen before, across leads, lists and more texts than it remembers', () => {
+    const bundle = makeBundle({ models: [model('fit', [whenRule('cto', { field: 'title', matches: '^cto\\b' }, 10)])] });
+    const compiled = compileRules(bundle);
+    const scoreOf = (title: unknown) => evaluate(compiled, makeLead({ title } as Partial<Lead>), NOW).score.fit;
+    expect([scoreOf('CTO at Acme'), scoreOf('  cto'), scoreOf('Acme CTO'), scoreOf('CTO at Acme')]).toEqual([10, 10, 0, 10]);
+    for (let i = 0; i < 1500; i++) expect(scoreOf(i % 2 === 0 ? `CTO ${i}` : `VP ${i}`)).toBe(i % 2 === 0 ? 10 : 0);
+    expect([scoreOf('CTO at Acme'), scoreOf('Acme CTO'), scoreOf(['Acme CTO', 'cto']), scoreOf(['Acme CTO'])]).toEqual([10, 0, 10, 0]);
+    const lead = makeLead({ title: 'Cto, founder' } as Partial<Lead>);
+    expect(evaluate(compiled, lead, NOW)).toEqual(referenceEvaluate(bundle, lead, NOW));
   });
 });
