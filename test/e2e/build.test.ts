@@ -146,7 +146,7 @@ function webExtLint(sourceDir: string): Promise<LintReport> {
 describe('the Firefox build', () => {
   let dir = '';
   beforeAll(async () => {
-    dir = await buildExtension({ browser: 'firefox', mode: 'production', outDir: '.output/test-firefox' });
+    dir = await buildExtension({ browser: 'firefox', mode: 'production', outDir: `${inject('runOutDir')}/firefox` });
   }, 90_000);
 
   it('passes web-ext lint without errors and without manifest warnings', async () => {
