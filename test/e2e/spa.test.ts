@@ -36,9 +36,10 @@ function countBadges(page: Page, personCss: string): Promise<BadgeCount> {
 
 /**
  * Waits until every person has exactly one badge and there are no others, and it stays so for
- * `settleMs` (longer than any location-change poll), so a late duplicate would be seen.
+ * `settleMs` (Chromium has the Navigation API, so WXT reports location changes at once; the
+ * wait covers the runner's next frame and its lookup round trip), so a late duplicate would be seen.
  */
-async function expectOneBadgePerPerson(page: Page, personCss: string, people: number, settleMs = 1_200): Promise<void> {
+async function expectOneBadgePerPerson(page: Page, personCss: string, people: number, settleMs = 600): Promise<void> {
   const good = (count: BadgeCount) => count.people === people && count.badges === people && count.perPerson.every((n) => n === 1);
   const deadline = Date.now() + 10_000;
   let count = await countBadges(page, personCss);
