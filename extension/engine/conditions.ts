@@ -66,7 +66,7 @@ export function matchesWhere(ctx: EvalContext, query: EventQuery, p: number): bo
   return known === 1;
 }
 
-function readsEvents(condition: Condition): boolean {
+export function readsEvents(condition: Condition): boolean {
   if ('event' in condition) return true;
   if ('all' in condition) return condition.all.some(readsEvents);
   if ('any' in condition) return condition.any.some(readsEvents);
@@ -284,4 +284,77 @@ export function collectNeeds(condition: Condition, needs: ConditionNeeds): Condi
     collectNeeds(condition.not, needs);
   }
   return needs;
+}
+
+// --- Deciding a condition from bounds (replays) ---------------------------------------------
+
+/** A three-valued answer: DECIDED_FALSE, DECIDED_TRUE or UNDECIDED. */
+export type Decider = (ctx: EvalContext) => number;
+export const DECIDED_FALSE = 0;
+export const DECIDED_TRUE = 1;
+export const UNDECIDED = 2;
+
+/** Lower bounds of the scores at ctx.now: a model index, or -1 for the total; NaN when unknown. */
+export type ScoreLowerBound = (ctx: EvalContext, model: number) => number;
+
+/**
+ * A lead-level condition answered without redoing pending derived values where it can be: a
+ * `score.<model>`/`score.total` test with gte or gt holds when a lower bound of the score does;
+ * any other test of a pending derived value is undecided; everything else is exact. all, any and
+ * not combine the answers in three-valued logic, so a decided answer is the condition's answer.
+ */
+export function compileDecider(condition: Condition, scope: CompileScope, lowerBound: ScoreLowerBound): Decider {
+  if ('field' in condition) {
+    const exact = compileFieldTest(condition, scope, 'decider');
+    const path = condition.field;
+    if (!isDerivedField(path) || path === 'stage') return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
+    if (path === 'grade' || path === 'persona') {
+      const bit = path === 'grade' ? PENDING_GRADE : PENDING_PERSONA;
+      return (ctx) => ((ctx.pending & bit) !== 0 ? UNDECIDED : exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
+    }
+    const index = path === 'score.total' ? -1 : scope.models.get(path.slice('score.'.length));
+    if (index === undefined) return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE); // always missing
+    const test = condition as unknown as Record<string, unknown>;
+    const bound = typeof test.gte === 'number' ? test.gte : typeof test.gt === 'number' ? test.gt : undefined;
+    const strict = typeof test.gt === 'number';
+    return (ctx) => {
+      if ((ctx.pending & PENDING_SCORES) === 0) return exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE;
+      if (bound === undefined) return UNDECIDED;
+      const lower = lowerBound(ctx, index);
+      // The score is >= lower: if lower passes the bound, so does the score (NaN passes nothing).
+      return (strict ? lower > bound : lower >= bound) ? DECIDED_TRUE : UNDECIDED;
+    };
+  }
+  if ('event' in condition) {
+    const exact = compileEventTest(condition, scope, 'decider');
+    return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
+  }
+  if ('all' in condition || 'any' in condition) {
+    const all = 'all' in condition;
+    const list = (all ? condition.all : (condition as { any: Condition[] }).any);
+    const parts = list
+      .map((part) => ({ decide: compileDecider(part, scope, lowerBound), cost: costOf(part, scope) }))
+      .sort((a, b) => a.cost - b.cost)
+      .map((part) => part.decide);
+    // all: false as soon as a part is false; any: true as soon as a part is true.
+    const stop = all ? DECIDED_FALSE : DECIDED_TRUE;
+    const rest = all ? DECIDED_TRUE : DECIDED_FALSE;
+    return (ctx) => {
+      let answer = rest;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i]!(ctx);
+        if (part === stop) return stop;
+        if (part === UNDECIDED) answer = UNDECIDED;
+      }
+      return answer;
+    };
+  }
+  if ('not' in condition) {
+    const inner = compileDecider(condition.not, scope, lowerBound);
+    return (ctx) => {
+      const answer = inner(ctx);
+      return answer === UNDECIDED ? UNDECIDED : answer === DECIDED_TRUE ? DECIDED_FALSE : DECIDED_TRUE;
+    };
+  }
+  throw new RulesError('decider: a condition needs one of field, event, all, any, not');
 }

@@ -2,12 +2,12 @@
  * The compiled bundle and the evaluation of one lead: models, grade, persona, stage,
  * stageEnteredAt (replayed when computed), SLA. See index.ts for the semantics.
  */
-import type { CompileScope } from './conditions';
+import { compileDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type Decider } from './conditions';
 import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from './context';
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
-import { compileScoring, runScoring, type ScoringProgram } from './scoring';
+import { compileScoring, runScoring, scoreLowerBounds, type ScoringProgram } from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
   compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
@@ -46,6 +46,12 @@ export class CompiledBundle implements CompiledRules {
   private readonly stageIndex: ReadonlyMap<string, number>;
   private readonly replayPlans: readonly ReplayPlan[];
   private readonly changes: DerivedChanges;
+  /** Per stage, its condition answered from score lower bounds when it can be (replays only). */
+  private readonly deciders: readonly (Decider | undefined)[];
+  private readonly lowerScores: Float64Array;
+  private lowerTotal = NaN;
+  /** The replayed time the lower bounds belong to (NaN: none yet for this step). */
+  private lowerAt = NaN;
   private readonly sla: SlaProgram;
   // Per-evaluation scratch, reused lead after lead (evaluation is synchronous).
   private readonly ctx: EvalContext;
@@ -71,6 +77,18 @@ export class CompiledBundle implements CompiledRules {
     this.stageIndex = new Map(this.stages.map((stage) => [stage.id, stage.index]));
     this.changes = derivedChanges(this.scoring, lifecycle.grade?.from, this.grade, this.personas);
     this.replayPlans = this.stages.map((stage) => planReplay(stage, this.changes));
+    this.lowerScores = new Float64Array(models.length);
+    const lowerBound = (_ctx: EvalContext, model: number): number => {
+      if (this.lowerAt !== this.ctx.now) {
+        this.lowerTotal = scoreLowerBounds(this.ctx, this.scoring, this.contributions, this.lowerScores);
+        this.lowerAt = this.ctx.now;
+      }
+      return model < 0 ? this.lowerTotal : this.lowerScores[model]!;
+    };
+    this.deciders = (lifecycle.stages ?? []).map((stage, i) =>
+      stage.when !== undefined && this.replayPlans[i]!.timeDependent && this.stages[i]!.needs.score && this.changes.scores
+        ? compileDecider(stage.when, scope, lowerBound)
+        : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
       now: 0,
@@ -165,6 +183,18 @@ export class CompiledBundle implements CompiledRules {
       return Number.isNaN(created) ? now : created;
     }
     if (!plan.timeDependent) return at[0]!; // it holds now, so it held all along
+    if (plan.monotone) {
+      // Once it holds it holds at every later time: the first event time at which it holds.
+      let high = at.length - 1;
+      if (!this.holdsAt(stage, plan, at[high]!)) return now;
+      let low = 0;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.holdsAt(stage, plan, at[mid]!)) high = mid;
+        else low = mid + 1;
+      }
+      return at[low]!;
+    }
     let entered = now;
     let i = at.length - 1;
     while (i >= 0) {
@@ -191,6 +221,12 @@ export class CompiledBundle implements CompiledRules {
     if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
     if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
     ctx.pending = pending;
+    this.lowerAt = NaN; // the bounds are for this step only
+    const decide = this.deciders[stage.index];
+    if (decide !== undefined && (pending & PENDING_SCORES) !== 0) {
+      const answer = decide(ctx);
+      if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
+    }
     return stage.when!(ctx, ctx.lead);
   }
 

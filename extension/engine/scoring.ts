@@ -32,6 +32,11 @@ export interface ModelProgram {
   readonly halfLifeMs: number;
   /** Whether any of its rules is time-dependent (else its score is the same at every `now`). */
   readonly timeDependent: boolean;
+  /**
+   * Whether scoreLowerBounds can bound it without its per rules: its `when` rules read no derived
+   * value, and its per rules can only add (points >= 0, no negative cap).
+   */
+  readonly boundable: boolean;
   /** Indices into the flat rule list. */
   readonly first: number;
   readonly end: number;
@@ -47,6 +52,7 @@ export interface ScoringProgram {
 export function compileScoring(models: readonly ScoringModelFile[], scope: CompileScope): ScoringProgram {
   const programs: ModelProgram[] = [];
   const rules: RuleProgram[] = [];
+  const readsDerived = new Set<number>();
   models.forEach((model, m) => {
     const at = `models[${m}] (${model.id})`;
     if (!Array.isArray(model.rules)) throw new RulesError(`${at}: rules must be a list`);
@@ -69,6 +75,7 @@ export function compileScoring(models: readonly ScoringModelFile[], scope: Compi
         });
       } else {
         const needs = collectNeeds(rule.when!, noNeeds());
+        if (needs.score || needs.grade || needs.persona) readsDerived.add(rules.length);
         rules.push({
           model: model.id,
           id: rule.id,
@@ -88,6 +95,9 @@ export function compileScoring(models: readonly ScoringModelFile[], scope: Compi
       max: model.max,
       halfLifeMs: model.decay ? wallDurationMs(model.decay.halfLife, `${at}.decay.halfLife`) : 0,
       timeDependent: rules.slice(first).some((rule) => rule.timeDependent),
+      boundable: rules.slice(first).every((rule, i) => rule.per === undefined
+        ? !readsDerived.has(first + i)
+        : rule.points >= 0 && (rule.cap === undefined || rule.cap >= 0)),
       first,
       end: rules.length,
     });
@@ -154,6 +164,45 @@ export function runScoring(
     total += score;
   }
   ctx.total = total;
+}
+
+/**
+ * Lower bounds of the model scores at ctx.now into `lower` (by model) and of the total (the
+ * return value), without the per rules of time-dependent models: NaN for a model that is not
+ * boundable (and for the total after it). Timeless models keep their exact score (ctx.scores).
+ *
+ * Why they are bounds: a boundable model's per rules contribute 0 or a sum of terms
+ * points * 0.5 ** age >= 0, capped by a non-negative max, so >= 0; its `when` rules are exact.
+ * Floating-point addition is monotonic in each operand, and so are the min/max clamp and
+ * Math.round, so replacing each per contribution by 0 in the same sum gives a score <= the real one.
+ */
+export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, contributions: Float64Array, lower: Float64Array): number {
+  const { models, rules } = program;
+  let total = 0;
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m]!;
+    if (!model.timeDependent) {
+      lower[m] = ctx.scores[m]!;
+      total += lower[m]!;
+      continue;
+    }
+    if (!model.boundable) {
+      for (let k = m; k < models.length; k++) lower[k] = models[k]!.timeDependent ? NaN : ctx.scores[k]!;
+      return NaN;
+    }
+    let sum = 0;
+    for (let r = model.first; r < model.end; r++) {
+      const rule = rules[r]!;
+      if (rule.when === undefined) continue; // a per rule: >= 0
+      if (!rule.timeDependent) sum += contributions[r]!; // the same at every now
+      else if (rule.when(ctx, ctx.lead)) sum += rule.points;
+    }
+    if (model.min !== undefined && sum < model.min) sum = model.min;
+    if (model.max !== undefined && sum > model.max) sum = model.max;
+    lower[m] = Math.round(sum) + 0;
+    total += lower[m]!;
+  }
+  return total;
 }
 
 /** The total of the last perRule call (a module slot avoids allocating a pair). */

@@ -1,10 +1,10 @@
 /**
  * Grade, persona and lifecycle stage (DESIGN 3.5, 3.6), compiled.
  */
-import { collectNeeds, compileCondition, compileGetter, isDerivedField, noNeeds, type CompileScope, type ConditionNeeds } from './conditions';
+import { collectNeeds, compileCondition, compileGetter, isDerivedField, noNeeds, readsEvents, type CompileScope, type ConditionNeeds } from './conditions';
 import type { EvalContext, Test } from './context';
 import { RulesError } from './errors';
-import type { LifecycleFile, PersonasFile } from './generated/rules';
+import type { Condition, LifecycleFile, PersonasFile } from './generated/rules';
 
 // --- Grade ---------------------------------------------------------------------------------
 
@@ -71,6 +71,8 @@ export interface StageProgram {
   /** Undefined: the stage holds always (when it is not manual). */
   readonly when: Test | undefined;
   readonly needs: ConditionNeeds;
+  /** Whether the condition, once it holds at some `now`, holds at every later `now` (see isMonotone). */
+  readonly monotone: boolean;
 }
 
 export function compileStages(lifecycle: LifecycleFile, scope: CompileScope): StageProgram[] {
@@ -80,7 +82,28 @@ export function compileStages(lifecycle: LifecycleFile, scope: CompileScope): St
     manual: stage.manual === true,
     when: stage.when === undefined ? undefined : compileCondition(stage.when, scope, `lifecycle.stages[${i}] (${stage.id}).when`),
     needs: stage.when === undefined ? noNeeds() : collectNeeds(stage.when, noNeeds()),
+    monotone: stage.when !== undefined && isMonotone(stage.when),
   }));
+}
+
+/**
+ * Whether a lead-level condition can only go from false to true as `now` moves forward: lead
+ * fields (the same at every `now`) and event tests without a window whose count can only start
+ * to hold as events are added (gte, gt; the default is gte 1) and whose `where` reads only the
+ * event, combined by all and any. Such a condition holds at t and at every later time once it
+ * holds at t, so its stageEnteredAt is the first event time at which it holds.
+ */
+export function isMonotone(condition: Condition): boolean {
+  if ('field' in condition) return !isDerivedField(condition.field) || condition.field === 'stage';
+  if ('event' in condition) {
+    if (condition.within !== undefined) return false;
+    const count = condition.count as Record<string, unknown> | undefined;
+    if (count !== undefined && !(Object.keys(count).length === 1 && ('gte' in count || 'gt' in count))) return false;
+    return condition.where === undefined || !readsEvents(condition.where);
+  }
+  if ('all' in condition) return condition.all.every(isMonotone);
+  if ('any' in condition) return condition.any.every(isMonotone);
+  return false; // not: it can go from true to false
 }
 
 /** The highest non-manual stage whose condition holds, or -1. */
@@ -98,6 +121,8 @@ export interface ReplayPlan {
   readonly timeDependent: boolean;
   /** 0 nothing, 1 scores, 2 scores and grade, 3 scores, grade and persona. */
   readonly level: 0 | 1 | 2 | 3;
+  /** The condition can only start to hold as time goes on (StageProgram.monotone). */
+  readonly monotone: boolean;
 }
 
 /** Which derived values can change with `now`; see derivedChanges. */
@@ -137,5 +162,6 @@ export function planReplay(stage: StageProgram, changes: DerivedChanges): Replay
     timeDependent: stage.when !== undefined && (needs.events || (needs.score && changes.scores) ||
       (needs.grade && changes.grade) || (needs.persona && changes.persona)),
     level: needs.persona ? 3 : needs.grade ? 2 : needs.score ? 1 : 0,
+    monotone: stage.monotone,
   };
 }

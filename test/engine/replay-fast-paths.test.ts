@@ -5,7 +5,7 @@
  * hand-worked answer.
  */
 import { describe, expect, it } from 'vitest';
-import type { Bundle, Condition, Lead } from '../../extension/engine/generated/rules';
+import type { Bundle, Condition, Lead, Rule as ScoringModelFileRule } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type Outcome } from '../../extension/engine/index';
 import { referenceEvaluate } from '../support/reference-engine';
 import {
@@ -129,5 +129,64 @@ describe('matches', () => {
     expect([scoreOf('CTO at Acme'), scoreOf('Acme CTO'), scoreOf(['Acme CTO', 'cto']), scoreOf(['Acme CTO'])]).toEqual([10, 0, 10, 0]);
     const lead = makeLead({ title: 'Cto, founder' } as Partial<Lead>);
     expect(evaluate(compiled, lead, NOW)).toEqual(referenceEvaluate(bundle, lead, NOW));
+  });
+});
+
+describe('replays of conditions that can only start to hold', () => {
+  const converted: Condition = {
+    all: [{ field: 'email', exists: true }, { event: 'form_submit', where: { field: 'form', ne: 'newsletter' }, count: { gte: 2 } }],
+  };
+  const forms = (...spec: [number, string][]) => spec.map(([d, form]) => event('form_submit', ago(d * DAY), { form }));
+
+  it('enter at the first event time at which they hold (found by bisection)', () => {
+    const bundle = makeBundle({ stages: [stage('subscriber'), stage('lead', converted)] });
+    const lead = makeLead({
+      email: 'a@b.example',
+      events: [...forms([50, 'newsletter'], [40, 'contact'], [30, 'newsletter'], [20, 'demo'], [10, 'contact'], [5, 'newsletter']),
+        event('page_view', ago(45 * DAY)), event('page_view', ago(20 * DAY))],
+    });
+    expect(both(bundle, lead).stageEnteredAt).toBe(ago(20 * DAY));
+  });
+
+  it('are walked back like any other when a count can stop holding (count eq)', () => {
+    const once: Condition = { event: 'form_submit', count: { eq: 1 } };
+    const bundle = makeBundle({ stages: [stage('subscriber'), stage('once', once)] });
+    // One form 10 days ago: held from then; a later second form would end it, so never two here.
+    expect(both(bundle, makeLead({ events: forms([10, 'contact']) })).stageEnteredAt).toBe(ago(10 * DAY));
+    const lead = makeLead({ events: [...forms([10, 'contact']), event('page_view', ago(5 * DAY))] });
+    expect(both(bundle, lead).stageEnteredAt).toBe(ago(10 * DAY));
+  });
+});
+
+describe('replays decided from score lower bounds', () => {
+  // `when` rules exact, per rules >= 0: a lower bound of the score without any decay factor.
+  const eng = (extra: ScoringModelFileRule[] = []) => model('eng', [
+    whenRule('recent', { event: 'email_click', within: '5d' }, 40),
+    perRule('clicks', { event: 'email_click', within: '90d' }, 10, 30),
+    ...extra,
+  ], { decay: { halfLife: '30d' } });
+  const events = [...clicks(60, 40, 12, 4, 3, 1), event('page_view', ago(2 * DAY)), event('page_view', ago(8 * DAY))];
+
+  for (const [name, condition, entered] of [
+    ['score.total gte (the `when` rule alone decides it at every click)', { field: 'score.total', gte: 40 }, 60],
+    ['score.eng gt', { field: 'score.eng', gt: 45 }, 60],
+    ['a bound that cannot decide (40 < 55): exact scores, 40 + 10 + 6.3 at 40 days', { field: 'score.eng', gte: 55 }, 40],
+    ['not around a score test', { not: { field: 'score.eng', lt: 20 } }, 60],
+    ['any with an event test (70 reached 3 days ago, page views after)', { any: [{ field: 'score.total', gte: 70 }, { event: 'page_view', within: '1d' }] }, 3],
+  ] as [string, Condition, number][]) {
+    it(`agree with the exact replay: ${name}`, () => {
+      const bundle = makeBundle({ models: [eng()], stages: [stage('subscriber'), stage('hot', condition)] });
+      const outcome = both(bundle, makeLead({ events }));
+      expect([outcome.stage, outcome.stageEnteredAt]).toEqual(['hot', ago(entered * DAY)]);
+    });
+  }
+
+  it('do not bound a model whose per rules can take points away (the exact replay decides)', () => {
+    const bundle = makeBundle({
+      models: [eng([perRule('views', { event: 'page_view' }, -3)])],
+      stages: [stage('subscriber'), stage('hot', { field: 'score.total', gte: 40 })],
+    });
+    const outcome = both(bundle, makeLead({ events }));
+    expect([outcome.stage, outcome.stageEnteredAt]).toEqual(['hot', ago(60 * DAY)]);
   });
 });
