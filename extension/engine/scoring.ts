@@ -168,13 +168,13 @@ export function runScoring(
 
 /**
  * Lower bounds of the model scores at ctx.now into `lower` (by model) and of the total (the
- * return value), without the per rules of time-dependent models: NaN for a model that is not
+ * return value), cheaper than the scores (a per rule adds up only its newest events): NaN for a model that is not
  * boundable (and for the total after it). Timeless models keep their exact score (ctx.scores).
  *
- * Why they are bounds: a boundable model's per rules contribute 0 or a sum of terms
- * points * 0.5 ** age >= 0, capped by a non-negative max, so >= 0; its `when` rules are exact.
- * Floating-point addition is monotonic in each operand, and so are the min/max clamp and
- * Math.round, so replacing each per contribution by 0 in the same sum gives a score <= the real one.
+ * Why they are bounds: a boundable model's `when` rules are exact, and each per rule is replaced
+ * by a lower bound of its contribution (perLowerBound). Floating-point addition is monotonic in
+ * each operand, and so are the min/max clamp and Math.round, so the same sum over lower bounds
+ * gives a score <= the real one.
  */
 export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, contributions: Float64Array, lower: Float64Array): number {
   const { models, rules } = program;
@@ -193,7 +193,10 @@ export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, cont
     let sum = 0;
     for (let r = model.first; r < model.end; r++) {
       const rule = rules[r]!;
-      if (rule.when === undefined) continue; // a per rule: >= 0
+      if (rule.when === undefined) {
+        sum += perLowerBound(ctx, rule, rule.per!, model.halfLifeMs);
+        continue;
+      }
       if (!rule.timeDependent) sum += contributions[r]!; // the same at every now
       else if (rule.when(ctx, ctx.lead)) sum += rule.points;
     }
@@ -203,6 +206,41 @@ export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, cont
     total += lower[m]!;
   }
   return total;
+}
+
+/** How many of a per rule's newest matching events its lower bound adds up. */
+const NEWEST = 3;
+const newest = new Int32Array(NEWEST);
+
+/**
+ * A lower bound of a boundable per rule's contribution: 0 unless it surely fires (no count test
+ * and a matching event), else its capped sum over only its newest matching events, in time order,
+ * with the exact terms. The full sum adds the older (non-negative) terms before them, and
+ * floating-point addition is monotonic, so it is at least as large; so is its capped value.
+ */
+function perLowerBound(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number): number {
+  if (rule.perCount !== undefined) return 0;
+  const events = ctx.events;
+  const positions = events.buckets[query.bucket]!;
+  const at = events.at;
+  const now = ctx.now;
+  const after = now - query.windowMs;
+  let found = 0;
+  for (let i = lastAtOrBefore(positions, events.bucketSizes[query.bucket]!, at, now); i >= 0 && found < NEWEST; i--) {
+    const p = positions[i]!;
+    if (at[p]! <= after) break;
+    if (query.where !== undefined && !matchesWhere(ctx, query, p)) continue;
+    newest[found++] = p;
+  }
+  if (found === 0) return 0;
+  const points = rule.points;
+  let total = 0;
+  for (let k = found - 1; k >= 0; k--) {
+    const p = newest[k]!;
+    total += halfLifeMs > 0 ? points * decayFactor(ctx, p, at[p]!, halfLifeMs) : points;
+  }
+  const cap = rule.cap;
+  return cap !== undefined && total > cap ? cap : total;
 }
 
 /** The total of the last perRule call (a module slot avoids allocating a pair). */

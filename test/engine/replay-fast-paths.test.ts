@@ -181,6 +181,21 @@ describe('replays decided from score lower bounds', () => {
     });
   }
 
+  it('bound a per rule by its newest matching events (with a count test: by 0)', () => {
+    const parts = (count: boolean): BundleParts => ({
+      models: [model('eng', [perRule('clicks', { event: 'email_click', where: { field: 'campaign', ne: 'spam' }, ...(count ? { count: { gte: 1 } } : {}) }, 10, 25)], { decay: { halfLife: '30d' } })],
+      stages: [stage('subscriber'), stage('hot', { field: 'score.eng', gte: 15 })],
+    });
+    // 20 days ago 7.9 + 10 = 18 holds; at the spam click 10 days ago 6.3 + 7.9 = 14 does not;
+    // 1 day ago 5.1 + 6.4 + 10 = 22 holds again (the three newest clicks are all of them here).
+    const click = (d: number, campaign: string) => event('email_click', ago(d * DAY), { campaign });
+    const lead = makeLead({ events: [click(30, 'fall'), click(20, 'fall'), click(10, 'spam'), click(1, 'winter')] });
+    for (const count of [false, true]) {
+      const outcome = both(makeBundle(parts(count)), lead);
+      expect([outcome.stage, outcome.stageEnteredAt]).toEqual(['hot', ago(1 * DAY)]);
+    }
+  });
+
   it('do not bound a model whose per rules can take points away (the exact replay decides)', () => {
     const bundle = makeBundle({
       models: [eng([perRule('views', { event: 'page_view' }, -3)])],
