@@ -49,9 +49,11 @@ export class CompiledBundle implements CompiledRules {
   /** Per stage, its condition answered from score lower bounds when it can be (replays only). */
   private readonly deciders: readonly (Decider | undefined)[];
   private readonly lowerScores: Float64Array;
+  private readonly lowerParts: Float64Array;
   private lowerTotal = NaN;
-  /** The replayed time the lower bounds belong to (NaN: none yet for this step). */
+  /** The replayed time the lower bounds belong to (NaN: none yet for this step), and whether refined. */
   private lowerAt = NaN;
+  private lowerRefined = false;
   private readonly sla: SlaProgram;
   // Per-evaluation scratch, reused lead after lead (evaluation is synchronous).
   private readonly ctx: EvalContext;
@@ -78,10 +80,15 @@ export class CompiledBundle implements CompiledRules {
     this.changes = derivedChanges(this.scoring, lifecycle.grade?.from, this.grade, this.personas);
     this.replayPlans = this.stages.map((stage) => planReplay(stage, this.changes));
     this.lowerScores = new Float64Array(models.length);
-    const lowerBound = (_ctx: EvalContext, model: number): number => {
-      if (this.lowerAt !== this.ctx.now) {
-        this.lowerTotal = scoreLowerBounds(this.ctx, this.scoring, this.contributions, this.lowerScores);
-        this.lowerAt = this.ctx.now;
+    this.lowerParts = new Float64Array(this.scoring.rules.length);
+    const lowerBound = (_ctx: EvalContext, model: number, refined: boolean): number => {
+      const ctx = this.ctx;
+      if (this.lowerAt !== ctx.now || (refined && !this.lowerRefined)) {
+        // A refining pass reuses the first pass's `when` answers, so it needs one at this time.
+        if (this.lowerAt !== ctx.now) this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, false, this.lowerScores);
+        if (refined) this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, true, this.lowerScores);
+        this.lowerAt = ctx.now;
+        this.lowerRefined = refined;
       }
       return model < 0 ? this.lowerTotal : this.lowerScores[model]!;
     };

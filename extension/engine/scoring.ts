@@ -168,7 +168,9 @@ export function runScoring(
 
 /**
  * Lower bounds of the model scores at ctx.now into `lower` (by model) and of the total (the
- * return value), cheaper than the scores (a per rule adds up only its newest events): NaN for a model that is not
+ * return value), cheaper than the scores: a first pass counts every per rule as 0 (it is never
+ * negative); a refining pass at the same time (`refine`, after a first pass) adds a per rule's
+ * newest events (perLowerBound) and reuses the `when` rules' answers kept in `parts`. NaN for a model that is not
  * boundable (and for the total after it). Timeless models keep their exact score (ctx.scores).
  *
  * Why they are bounds: a boundable model's `when` rules are exact, and each per rule is replaced
@@ -176,7 +178,14 @@ export function runScoring(
  * each operand, and so are the min/max clamp and Math.round, so the same sum over lower bounds
  * gives a score <= the real one.
  */
-export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, contributions: Float64Array, lower: Float64Array): number {
+export function scoreLowerBounds(
+  ctx: EvalContext,
+  program: ScoringProgram,
+  contributions: Float64Array,
+  parts: Float64Array,
+  refine: boolean,
+  lower: Float64Array,
+): number {
   const { models, rules } = program;
   let total = 0;
   for (let m = 0; m < models.length; m++) {
@@ -193,12 +202,12 @@ export function scoreLowerBounds(ctx: EvalContext, program: ScoringProgram, cont
     let sum = 0;
     for (let r = model.first; r < model.end; r++) {
       const rule = rules[r]!;
-      if (rule.when === undefined) {
-        sum += perLowerBound(ctx, rule, rule.per!, model.halfLifeMs);
-        continue;
-      }
-      if (!rule.timeDependent) sum += contributions[r]!; // the same at every now
-      else if (rule.when(ctx, ctx.lead)) sum += rule.points;
+      let part: number;
+      if (rule.when === undefined) part = refine ? perLowerBound(ctx, rule, rule.per!, model.halfLifeMs) : 0;
+      else if (refine) part = parts[r]!; // computed by the first pass at this time
+      else part = !rule.timeDependent ? contributions[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
+      parts[r] = part;
+      sum += part;
     }
     if (model.min !== undefined && sum < model.min) sum = model.min;
     if (model.max !== undefined && sum > model.max) sum = model.max;
