@@ -66,6 +66,13 @@ export interface ImportSummary {
   mode: 'replace' | 'merge' | 'events';
 }
 
+export interface ImportLease {
+  generation: number;
+  source: ImportSummary['source'];
+  /** Epoch ms when the import started: a lease left by a page closed mid-import goes stale. */
+  since: number;
+}
+
 export interface RulesState {
   version: string;
   hash: string;
@@ -83,6 +90,13 @@ export interface MetaValues {
   /** The sample leads were imported once (or the rep imported their own first): never seed again. */
   seeded: boolean;
   rules: RulesState;
+  /**
+   * Bumped by every import, seeding and "clear data" when it starts (store.ts): an import whose
+   * generation is no longer the current one lost to a later one and must not write again.
+   */
+  importGeneration: number;
+  /** The import that holds the staging store now, if any (null once it committed or was discarded). */
+  importLease: ImportLease | null;
   /** Selectors that stopped matching, by "site:selector" (diagnostics; no personal data). */
   misses: Record<string, { count: number; last: string }>;
 }

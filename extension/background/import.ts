@@ -23,7 +23,8 @@ export interface RowProblem {
 }
 
 export interface ImportProgress {
-  phase: 'reading' | 'writing';
+  /** waiting: another import (the first-run seeding of the sample leads, say) must finish first. */
+  phase: 'waiting' | 'reading' | 'writing';
   done: number;
   total: number;
 }
@@ -183,6 +184,7 @@ export async function importFile(store: LeadStore, request: ImportRequest, conte
     ...(context.stageOrder ? { stageOrder: context.stageOrder } : {}),
     ...(context.now ? { now: context.now } : {}),
     onProgress: ({ done, total: of }: { done: number; total: number }) => progress('writing', done, of),
+    onWait: () => progress('waiting', 0),
   };
 
   const problems: RowProblem[] = [];

@@ -3,7 +3,7 @@
 // lead store, so a new install shows badges before anything is configured.
 import { parseLeadRecord } from '../engine/lead-record';
 import type { Lead } from '../engine/generated/rules';
-import type { LeadStore } from './store';
+import type { LeadStore, SeedRefusal } from './store';
 
 /** Where the build puts the sample leads, relative to the extension root. */
 export const sampleLeadsPath = '/samples/leads.jsonl';
@@ -35,7 +35,7 @@ export function parseSampleLeads(text: string): SampleLeads {
   return { leads, problems };
 }
 
-export type SeedResult = { seeded: true; count: number; problems: string[] } | { seeded: false; reason: 'already-seeded' | 'not-empty' };
+export type SeedResult = { seeded: true; count: number; problems: string[] } | { seeded: false; reason: SeedRefusal };
 
 /**
  * Imports the sample leads when the store has never been seeded and holds no lead. Once seeded
@@ -49,6 +49,9 @@ export async function seedSampleLeads(store: LeadStore, loadText: () => Promise<
     return { seeded: false, reason: 'not-empty' };
   }
   const { leads, problems } = parseSampleLeads(await loadText());
-  const summary = await store.replaceLeads(leads, { source: 'samples', name: 'Sample leads', stageOrder, ...(now ? { now } : {}) });
-  return { seeded: true, count: summary.count, problems };
+  // Checked again under the import lock: the rep may have imported, or cleared the data, or be
+  // importing right now (then the rep's import wins and the samples are not written at all).
+  const result = await store.seedLeads(leads, { source: 'samples', name: 'Sample leads', stageOrder, ...(now ? { now } : {}) });
+  if ('refused' in result) return { seeded: false, reason: result.refused };
+  return { seeded: true, count: result.summary.count, problems };
 }

@@ -73,7 +73,8 @@ export function createBackground(deps: BackgroundDeps): Background {
       try {
         const rules = deps.rules.embedded();
         const result = await seedSampleLeads(store, loadSamples, rules.labels.stageOrder, () => new Date(now()));
-        seedSettled = true;
+        // A file import under way (seen without a shared lock): the next event checks again.
+        seedSettled = result.seeded || result.reason !== 'importing';
         if (result.seeded) {
           cache.clear();
           log(`imported ${result.count} sample leads${result.problems.length ? ` (${result.problems.length} lines skipped: ${result.problems[0]})` : ''}`);

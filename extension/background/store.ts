@@ -1,5 +1,20 @@
 // The lead store: lookups by the keys a page shows, single-lead reads and writes, the rep's
 // decisions, and the transactional bulk import (see db.ts for the two-store swap).
+//
+// Imports never overlap. There is one staging store, so two imports running at once (the service
+// worker seeding the samples on install while the rep imports a file in the options page) would
+// write into the same one, and the one finishing second would keep writing into what had become
+// the live store. Two guards:
+// - every import, seeding and "clear data" runs under one exclusive lock shared by all the
+//   extension's contexts (lock.ts: Web Locks), so the second one waits for the first;
+// - each import claims a generation number (meta.importGeneration) when it starts, and every one
+//   of its transactions (each chunk, the swap, the discard) first checks that the generation and
+//   meta.live are still the ones it started with; if not, a later import (or "clear data") took
+//   over, and this one aborts with ImportConflictError without writing anything. This holds
+//   without the lock too (contexts that do not share one), and it is what makes a stale import
+//   unable to touch the live store.
+// The seeding checks, in the transaction that claims its generation, that the store was never
+// seeded, holds no lead and that no import of a file is under way; otherwise it does nothing.
 import type { IDBPTransaction } from 'idb';
 import type { Event, Lead } from '../engine/generated/rules';
 import {
@@ -8,6 +23,7 @@ import {
   otherLeadStore,
   type Database,
   type FeedbackRecord,
+  type ImportLease,
   type ImportSummary,
   type LeadStoreName,
   type LeadpactDb,
@@ -16,6 +32,7 @@ import {
   type PersistedOutcome,
   type StoredLead,
 } from './db';
+import { holdLock, leadsLock, type LeadsLock } from './lock';
 import { emailDomain, leadKeys, nameCompanyKey, normaliseEmail, normaliseLinkedinSlug, normaliseOwner } from './keys';
 
 /** What a page tells us about one person (the keys of protocol's PersonQuery). */
@@ -52,7 +69,22 @@ export interface ImportOptions {
   /** Records per transaction. */
   chunkSize?: number;
   onProgress?: (progress: WriteProgress) => void;
+  /** Called before waiting when another import (or the seeding, or "clear data") holds the lock. */
+  onWait?: () => void;
   now?: () => Date;
+}
+
+/** Why the seeding did not import the sample leads. */
+export type SeedRefusal = 'already-seeded' | 'not-empty' | 'importing';
+
+/** A file import's lease older than this is taken to be from a page closed mid-import. */
+const leaseTimeoutMs = 10 * 60_000;
+
+/** What an import claimed when it started (see the file comment). */
+interface Claim {
+  generation: number;
+  live: LeadStoreName;
+  staging: LeadStoreName;
 }
 
 /** An import being written to the staging store (LeadStore.beginImport). */
@@ -67,7 +99,7 @@ export interface StagedImport {
 
 export class ImportConflictError extends Error {
   constructor() {
-    super('another import finished while this one was running; nothing was changed, import the file again');
+    super('another import or "clear data" started while this one was running; nothing was changed, import the file again');
     this.name = 'ImportConflictError';
   }
 }
@@ -82,10 +114,15 @@ async function liveIn(tx: AnyTx): Promise<LeadStoreName> {
 }
 
 export class LeadStore {
-  constructor(readonly db: Database) {}
+  /** `lock`: by default the one shared by every context of the extension for this database. */
+  constructor(
+    readonly db: Database,
+    private readonly lock: LeadsLock = leadsLock(db.name),
+  ) {}
 
-  static async open(name?: string): Promise<LeadStore> {
-    return new LeadStore(await openDatabase(name));
+  static async open(name?: string, options: { lock?: LeadsLock } = {}): Promise<LeadStore> {
+    const db = await openDatabase(name);
+    return new LeadStore(db, options.lock ?? leadsLock(db.name));
   }
 
   close(): void {
@@ -264,10 +301,21 @@ export class LeadStore {
     return this.rebuild({ keepLive: true, add: [], events: eventsByLeadId, mode: 'events', options });
   }
 
-  /** Deletes every lead and decision; the store is not seeded with the samples again. */
-  async clearAll(): Promise<void> {
+  /**
+   * Deletes every lead and decision; the store is not seeded with the samples again. Waits for an
+   * import under way; one that started without the lock is superseded (it aborts at its next write).
+   */
+  async clearAll(onWait?: () => void): Promise<void> {
+    await this.lock.run(() => this.clearAllNow(), onWait);
+  }
+
+  private async clearAllNow(): Promise<void> {
     const tx = this.db.transaction([...allStores], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const generation = (((await meta.get('importGeneration')) as number | undefined) ?? 0) + 1;
     await Promise.all([
+      meta.put(generation, 'importGeneration'),
+      meta.put(null, 'importLease'),
       ...leadStoreNames.map((name) => tx.objectStore(name).clear()),
       tx.objectStore('feedback').clear(),
       tx.objectStore('outcomes').clear(),
@@ -289,10 +337,16 @@ export class LeadStore {
     mode: ImportSummary['mode'];
     options: ImportOptions;
   }): Promise<ImportSummary> {
-    const staged = await this.stage({ ...plan, expected: plan.add.length });
-    const chunkSize = plan.options.chunkSize ?? 2_000;
+    return this.lock.run(async () => {
+      const staged = await this.stage({ ...plan, expected: plan.add.length });
+      if (!staged) throw new Error('unreachable: only the seeding is refused');
+      return this.fill(staged, plan.add, plan.options.chunkSize);
+    }, plan.options.onWait);
+  }
+
+  private async fill(staged: StagedImport, leads: readonly Lead[], chunkSize = 2_000): Promise<ImportSummary> {
     try {
-      for (let start = 0; start < plan.add.length; start += chunkSize) await staged.add(plan.add.slice(start, start + chunkSize));
+      for (let start = 0; start < leads.length; start += chunkSize) await staged.add(leads.slice(start, start + chunkSize));
     } catch (error) {
       await staged.discard();
       throw error;
@@ -301,12 +355,86 @@ export class LeadStore {
   }
 
   /**
+   * The first-run seeding: replaces the leads with `leads` only if, checked under the lock in the
+   * transaction that starts the import, the store was never seeded (no import, no "clear data"),
+   * holds no lead and no file import is under way. Returns why not otherwise.
+   */
+  async seedLeads(leads: readonly Lead[], options: ImportOptions): Promise<{ summary: ImportSummary } | { refused: SeedRefusal }> {
+    return this.lock.run(async () => {
+      const staged = await this.stage({ keepLive: false, mode: 'replace', options, expected: leads.length, seed: true });
+      if ('refused' in staged) return staged;
+      return { summary: await this.fill(staged, leads, options.chunkSize) };
+    }, options.onWait);
+  }
+
+  /**
    * Starts an import that the caller feeds chunk by chunk (the options page checks and writes a
    * large file a slice at a time, so it never holds every parsed lead at once). Nothing a reader
    * sees changes until `commit`; `discard` (a bad row found on the way) leaves the live set as it was.
    */
   async beginImport(mode: 'replace' | 'merge', options: ImportOptions, expected = 0): Promise<StagedImport> {
-    return this.stage({ keepLive: mode === 'merge', mode, options, expected });
+    // The lock is held from here to commit or discard (or until this page goes away).
+    const release = await holdLock(this.lock, options.onWait);
+    let staged: StagedImport;
+    try {
+      staged = await this.stage({ keepLive: mode === 'merge', mode, options, expected });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return {
+      add: (leads) => staged.add(leads),
+      commit: () => staged.commit().finally(release),
+      discard: () => staged.discard().finally(release),
+    };
+  }
+
+  /**
+   * Claims the next import generation and empties the staging store, in one transaction; for the
+   * seeding, only if the store still needs it.
+   */
+  private async claim(source: ImportSummary['source'], seed: boolean): Promise<Claim | { refused: SeedRefusal }> {
+    const tx = this.db.transaction([...leadStoreNames, 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const live = ((await meta.get('live')) as LeadStoreName | undefined) ?? 'leads-a';
+    if (seed) {
+      const lease = (await meta.get('importLease')) as ImportLease | null | undefined;
+      let refused: SeedRefusal | undefined;
+      if (await meta.get('seeded')) refused = 'already-seeded';
+      else if (((await meta.get('leadCount')) as number | undefined) || (await tx.objectStore(live).count()) > 0) refused = 'not-empty';
+      else if (lease && lease.source === 'file' && Math.abs(Date.now() - lease.since) < leaseTimeoutMs) refused = 'importing';
+      if (refused) {
+        await tx.done;
+        return { refused };
+      }
+    }
+    const generation = (((await meta.get('importGeneration')) as number | undefined) ?? 0) + 1;
+    const staging = otherLeadStore(live);
+    const lease: ImportLease = { generation, source, since: Date.now() };
+    await Promise.all([meta.put(generation, 'importGeneration'), meta.put(lease, 'importLease'), tx.objectStore(staging).clear()]);
+    await tx.done;
+    return { generation, live, staging };
+  }
+
+  /**
+   * Runs `write` on the staging store in one transaction that first checks the claim still holds;
+   * otherwise aborts it (nothing written) and throws ImportConflictError.
+   */
+  private async writeStaged(claim: Claim, write: (store: { put(value: StoredLead): unknown }) => void): Promise<void> {
+    const tx = this.db.transaction([claim.staging, 'meta'], 'readwrite', { durability: 'relaxed' });
+    await this.checkClaim(tx as unknown as AnyTx, claim);
+    write(tx.objectStore(claim.staging));
+    await tx.done;
+  }
+
+  private async checkClaim(tx: AnyTx, claim: Claim): Promise<void> {
+    const meta = tx.objectStore('meta');
+    const [generation, live] = await Promise.all([meta.get('importGeneration'), meta.get('live')]);
+    if (generation !== claim.generation || ((live as LeadStoreName | undefined) ?? 'leads-a') !== claim.live) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new ImportConflictError();
+    }
   }
 
   private async stage(plan: {
@@ -315,12 +443,31 @@ export class LeadStore {
     mode: ImportSummary['mode'];
     options: ImportOptions;
     expected: number;
-  }): Promise<StagedImport> {
+    seed?: false;
+  }): Promise<StagedImport>;
+  private async stage(plan: {
+    keepLive: boolean;
+    events?: ReadonlyMap<string, readonly Event[]>;
+    mode: ImportSummary['mode'];
+    options: ImportOptions;
+    expected: number;
+    seed: true;
+  }): Promise<StagedImport | { refused: SeedRefusal }>;
+  private async stage(plan: {
+    keepLive: boolean;
+    events?: ReadonlyMap<string, readonly Event[]>;
+    mode: ImportSummary['mode'];
+    options: ImportOptions;
+    expected: number;
+    seed?: boolean;
+  }): Promise<StagedImport | { refused: SeedRefusal }> {
     const { options } = plan;
     const chunkSize = options.chunkSize ?? 2_000;
     const now = options.now ?? (() => new Date());
-    const live = await this.liveStore();
-    const staging = otherLeadStore(live);
+    const claimed = await this.claim(options.source, plan.seed ?? false);
+    if ('refused' in claimed) return claimed;
+    const claim = claimed;
+    const { live, staging } = claim;
     const startSeq = await this.lastFeedbackSeq();
     const accepted = acceptedStages(await this.feedback(), options.stageOrder);
     const revision = await this.nextRevision();
@@ -331,8 +478,6 @@ export class LeadStore {
     const report = () => options.onProgress?.({ done, total: Math.max(total, done) });
     report();
 
-    await this.db.clear(staging);
-
     let touched = 0;
     if (plan.keepLive) {
       let after: string | undefined;
@@ -340,17 +485,17 @@ export class LeadStore {
         const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
         const page = await this.db.getAll(live, range, chunkSize);
         if (page.length === 0) break;
-        const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
-        for (const stored of page) {
-          const events = plan.events?.get(stored.id);
-          if (events) {
-            touched++;
-            tx.store.put(toStored({ ...stored.lead, events: mergeEvents(stored.lead.events, events) }, revision));
-          } else {
-            tx.store.put(stored);
+        await this.writeStaged(claim, (store) => {
+          for (const stored of page) {
+            const events = plan.events?.get(stored.id);
+            if (events) {
+              touched++;
+              store.put(toStored({ ...stored.lead, events: mergeEvents(stored.lead.events, events) }, revision));
+            } else {
+              store.put(stored);
+            }
           }
-        }
-        await tx.done;
+        });
         done += page.length;
         report();
         if (page.length < chunkSize) break;
@@ -365,9 +510,9 @@ export class LeadStore {
     return {
       add: async (leads) => {
         ensureOpen();
-        const tx = this.db.transaction(staging, 'readwrite', { durability: 'relaxed' });
-        for (const lead of leads) tx.store.put(toStored(keepAcceptedStage(lead, accepted, options.stageOrder), revision));
-        await tx.done;
+        await this.writeStaged(claim, (store) => {
+          for (const lead of leads) store.put(toStored(keepAcceptedStage(lead, accepted, options.stageOrder), revision));
+        });
         done += leads.length;
         touched += leads.length;
         report();
@@ -384,42 +529,43 @@ export class LeadStore {
           mapping: options.mapping ?? null,
           mode: plan.mode,
         };
-        try {
-          await this.swap(live, staging, startSeq, options.stageOrder, summary);
-        } catch (error) {
-          await this.db.clear(staging).catch(() => undefined);
-          throw error;
-        }
-        // The old set is no longer read by anyone; free its space now rather than at the next import.
-        await this.db.clear(live);
-        // After a replace every lead has a new revision, so every cached outcome is stale: drop them.
-        if (!plan.keepLive) await this.db.clear('outcomes');
+        // On a conflict the staging store is left alone: it may be another import's by now.
+        await this.swap(claim, startSeq, options.stageOrder, summary, !plan.keepLive);
         return summary;
       },
       discard: async () => {
         if (state !== 'open') return;
         state = 'closed';
-        await this.db.clear(staging);
+        // Empties the staging store only while it is still ours (not live, not another import's).
+        const tx = this.db.transaction([staging, 'meta'], 'readwrite');
+        try {
+          await this.checkClaim(tx as unknown as AnyTx, claim);
+        } catch (error) {
+          if (error instanceof ImportConflictError) return;
+          throw error;
+        }
+        await Promise.all([tx.objectStore(staging).clear(), tx.objectStore('meta').put(null, 'importLease')]);
+        await tx.done;
       },
     };
   }
 
-  /** Makes `staging` live, re-applying accepts recorded while the import ran. */
+  /**
+   * Makes `staging` live if the claim still holds (else ImportConflictError, nothing changed),
+   * re-applying accepts recorded while the import ran; empties the old live store (no reader can
+   * see it any more) and, after a replace, the persisted outcomes (every lead has a new revision).
+   */
   private async swap(
-    live: LeadStoreName,
-    staging: LeadStoreName,
+    claim: Claim,
     startSeq: number,
     stageOrder: readonly string[] | undefined,
     summary: ImportSummary,
+    dropOutcomes: boolean,
   ): Promise<void> {
-    const tx = this.db.transaction([staging, 'feedback', 'meta'], 'readwrite');
+    const { live, staging } = claim;
+    const tx = this.db.transaction([...allStores], 'readwrite');
     const meta = tx.objectStore('meta');
-    const currentLive = ((await meta.get('live')) as LeadStoreName | undefined) ?? 'leads-a';
-    if (currentLive !== live) {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      throw new ImportConflictError();
-    }
+    await this.checkClaim(tx as unknown as AnyTx, claim);
     const recent = await tx.objectStore('feedback').getAll(IDBKeyRange.lowerBound(startSeq, true));
     const store = tx.objectStore(staging);
     if (recent.length > 0) {
@@ -436,6 +582,9 @@ export class LeadStore {
       meta.put(count, 'leadCount'),
       meta.put(summary, 'lastImport'),
       meta.put(true, 'seeded'),
+      meta.put(null, 'importLease'),
+      tx.objectStore(live).clear(),
+      ...(dropOutcomes ? [tx.objectStore('outcomes').clear()] : []),
     ]);
     await tx.done;
   }

@@ -199,7 +199,11 @@ function ImportStatus({ status }: { status: ImportState }) {
   if (status.state === 'idle') return <div role="status" aria-live="polite" />;
   if (status.state === 'working') {
     const { progress } = status;
-    const label = !progress ? `Reading ${status.fileName}…` : progress.phase === 'reading' ? `Checking rows: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}` : `Saving leads: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}`;
+    const label = !progress
+      ? `Reading ${status.fileName}…`
+      : progress.phase === 'waiting'
+        ? 'Waiting for another import to finish (on a new install, the sample leads)…'
+        : progress.phase === 'reading' ? `Checking rows: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}` : `Saving leads: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}`;
     return (
       <div class="progress" role="status" aria-live="polite">
         <progress aria-label="Import progress" max={progress?.total || 1} value={progress ? progress.done : undefined} />
@@ -482,7 +486,8 @@ function DataSection({ deps, storeState, onCleared }: { deps: OptionsDeps; store
   const clear = async () => {
     try {
       const store = await deps.openStore();
-      await store.clearAll();
+      // An import under way (the first-run seeding, say) finishes first; then everything goes.
+      await store.clearAll(() => setMessage({ kind: 'ok', text: 'Waiting for an import to finish before deleting…' }));
       setConfirming(false);
       await onCleared();
       await deps.leadsChanged().catch(() => undefined);
