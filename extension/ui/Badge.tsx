@@ -15,7 +15,7 @@ import type { Decide } from './DecisionForm';
 import { EstimateCard } from './EstimateCard';
 import { formatScore } from './format';
 import { LeadCard } from './LeadCard';
-import { estimateBadgeName, estimateBadgeText, leadBadgeName } from './names';
+import { estimateBadgeName, estimateBadgeText, leadBadgeName, stageCode } from './names';
 import { mostUrgent, readSla, slaShortText } from './sla';
 
 export interface BadgeProps {
@@ -44,14 +44,15 @@ export interface Face {
 }
 
 /** What the badge button shows for a result at a time. */
-export function badgeFace(result: LookupResult, receivedAt: number, now: number): Face {
+export function badgeFace(result: LookupResult, receivedAt: number, now: number, query?: PersonQuery): Face {
   if (!result.found) {
-    return { name: estimateBadgeName(result.estimate), estimate: true, parts: [{ cls: '', text: estimateBadgeText(result.estimate) }] };
+    return { name: estimateBadgeName(result.estimate, query), estimate: true, parts: [{ cls: '', text: estimateBadgeText(result.estimate, query) }] };
   }
   const { lead } = result;
   const parts: FacePart[] = [{ cls: 'score', text: formatScore(lead.total) }];
   if (lead.grade) parts.push({ cls: 'grade', text: lead.grade });
-  if (lead.stage) parts.push({ cls: 'pill', text: lead.stage.label });
+  // The face carries the short code; the full label is in the accessible name (and the tooltip) and the card.
+  if (lead.stage) parts.push({ cls: 'pill', text: stageCode(lead.stage) });
   const urgent = mostUrgent(lead.sla.map((sla) => readSla(sla, receivedAt, now)));
   if (urgent) parts.push({ cls: `sla sla-${urgent.state}`, text: slaShortText(urgent) ?? '', shape: urgent.state });
   return { name: leadBadgeName(lead, receivedAt, now), estimate: false, parts };

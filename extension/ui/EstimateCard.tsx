@@ -2,6 +2,7 @@
 import type { EstimateView, PersonQuery } from '../lib/protocol';
 import { CardHeader, FiredRules } from './CardParts';
 import { formatScore } from './format';
+import { estimateHasEvidence } from './names';
 
 const BASIS: ReadonlyArray<[keyof PersonQuery, string]> = [
   ['email', 'email address'],
@@ -18,6 +19,7 @@ export function estimateBasis(query: PersonQuery): string[] {
 
 export function EstimateCard({ estimate, query, onClose }: { estimate: EstimateView; query: PersonQuery; onClose(restoreFocus: boolean): void }) {
   const basis = estimateBasis(query);
+  const known = estimateHasEvidence(estimate, query);
   return (
     <>
       <CardHeader title={query.name ?? query.email ?? 'Unknown person'} subtitle={[query.title, query.company].filter(Boolean).join(' · ')} onClose={onClose} />
@@ -25,9 +27,9 @@ export function EstimateCard({ estimate, query, onClose }: { estimate: EstimateV
         <strong>Not in your leads.</strong>
       </p>
       <div class="summary">
-        <span class="score">{estimate.fit === null ? '?' : `~${formatScore(estimate.fit)}`}</span>
-        <span class="muted">estimated fit</span>
-        {estimate.grade && <span class="grade" aria-label={`grade ${estimate.grade}`}>{estimate.grade}</span>}
+        <span class="score">{known ? `~${formatScore(estimate.fit ?? 0)}` : '?'}</span>
+        <span class="muted">{known ? 'estimated fit' : 'fit: not enough information'}</span>
+        {known && estimate.grade && <span class="grade" aria-label={`grade ${estimate.grade}`}>{estimate.grade}</span>}
       </div>
       <p class="muted">
         Based only on what this page shows: {basis.length > 0 ? basis.join(', ') : 'nothing usable'}. Engagement and intent scores need a lead record.

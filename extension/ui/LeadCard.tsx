@@ -1,4 +1,7 @@
-/** The card of a known lead: who, scores per model, why (fired rules), persona, SLA, stage, decision. */
+/**
+ * The card of a known lead: who, scores per model, SLA and the accept/reject decision first (what a
+ * rep acts on, visible without scrolling), then why (fired rules), persona and stage history.
+ */
 import type { LeadView } from '../lib/protocol';
 import { DecisionForm, type Decide } from './DecisionForm';
 import { CardHeader, FiredRules } from './CardParts';
@@ -37,6 +40,25 @@ export function LeadCard({ lead, receivedAt, now, decide, onClose }: LeadCardPro
         </ul>
       )}
 
+      {readings.length > 0 && (
+        <>
+          <h3>SLA</h3>
+          <ul class="slas">
+            {readings.map((reading) => (
+              <li key={reading.sla.id} class={`sla-${reading.state}`}>
+                <SlaShape state={reading.state} />
+                <span>
+                  {reading.sla.label}: {slaStatusText(reading)}
+                  {reading.minutes !== undefined && <span class="muted"> (due {formatDateTime(reading.sla.dueAt)}{reading.sla.business ? ', business hours' : ''})</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <DecisionForm lead={lead} decide={decide} />
+
       <h3>Why</h3>
       <FiredRules rules={lead.fired} scopeLabel={(model) => modelLabels.get(model) ?? model} />
 
@@ -53,23 +75,6 @@ export function LeadCard({ lead, receivedAt, now, decide, onClose }: LeadCardPro
               ))}
             </ul>
           )}
-        </>
-      )}
-
-      {readings.length > 0 && (
-        <>
-          <h3>SLA</h3>
-          <ul class="slas">
-            {readings.map((reading) => (
-              <li key={reading.sla.id} class={`sla-${reading.state}`}>
-                <SlaShape state={reading.state} />
-                <span>
-                  {reading.sla.label}: {slaStatusText(reading)}
-                  {reading.minutes !== undefined && <span class="muted"> (due {formatDateTime(reading.sla.dueAt)}{reading.sla.business ? ', business hours' : ''})</span>}
-                </span>
-              </li>
-            ))}
-          </ul>
         </>
       )}
 
@@ -92,7 +97,6 @@ export function LeadCard({ lead, receivedAt, now, decide, onClose }: LeadCardPro
         </ol>
       )}
 
-      <DecisionForm lead={lead} decide={decide} />
       <footer>Rules version {lead.rulesVersion}</footer>
     </>
   );

@@ -68,6 +68,26 @@ function adoptSharedSheet(doc: Document, root: ShadowRoot): boolean {
 const CONTAINED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'contextmenu'] as const;
 const stopPropagation = (event: Event) => event.stopPropagation();
 
+/**
+ * Clicks inside the badge or card never do the page's default action. The badge may sit inside a
+ * page link (LinkedIn's profile name is wrapped in one) or a clickable row: stopping propagation
+ * keeps the page's listeners out, but the browser still follows an enclosing link on a click that
+ * reaches it unless the default is cancelled. Our own controls need no default: the button's
+ * listeners have run by the time the click reaches the root (Enter and Space still open the card
+ * through the button's own click), and a label's one default, focusing its control, is done here.
+ */
+const PAGE_DEFAULT_EVENTS = ['click', 'auxclick', 'dblclick', 'dragstart'] as const;
+function cancelPageDefault(event: Event): void {
+  if (!event.defaultPrevented) {
+    event.preventDefault();
+    if (event.type === 'click') {
+      const label = event.composedPath().find((node): node is HTMLLabelElement => (node as Element).localName === 'label');
+      const control = label?.control as HTMLElement | null | undefined;
+      if (control && !event.composedPath().includes(control)) control.focus();
+    }
+  }
+}
+
 export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: shadowModeFor(import.meta.env.MODE) });
@@ -82,6 +102,7 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   // an Outlook list item opens the message on a click anywhere inside it. (The card's outside-press
   // check listens on the document in the capture phase, before this.)
   for (const type of CONTAINED_EVENTS) root.addEventListener(type, stopPropagation);
+  for (const type of PAGE_DEFAULT_EVENTS) root.addEventListener(type, cancelPageDefault);
 
   const container = doc.createElement('div');
   container.className = 'lp';
@@ -99,7 +120,7 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   let drawnFace = '';
 
   const drawButton = () => {
-    const face = badgeFace(current.result, current.receivedAt, current.now);
+    const face = badgeFace(current.result, current.receivedAt, current.now, current.query);
     const signature = JSON.stringify(face);
     if (signature === drawnFace) return; // the minute tick often changes nothing
     drawnFace = signature;

@@ -29,10 +29,16 @@ export const BADGE_CSS = `
   --lp-breached: #cf222e;
   --lp-pill: #ddf4ff;
   --lp-pill-fg: #0a3069;
-  font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  /* Every font setting is our own (the host resets the page's with all: initial; these say what we
+     want): line-height 1, so nothing the page sets can push the score off the grade box's line. */
+  font: normal 400 12px/1 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  font-variant: normal;
   color: var(--lp-fg);
   letter-spacing: normal;
+  word-spacing: normal;
   text-transform: none;
+  text-decoration: none;
+  text-align: start;
   white-space: nowrap;
   -webkit-font-smoothing: antialiased;
 }
@@ -64,15 +70,20 @@ export const BADGE_CSS = `
   color: var(--lp-fg);
   font: inherit;
   font-size: 11px;
+  line-height: 1;
   cursor: pointer;
   user-select: none;
 }
+/* Each part is one 14 px line box centred in the 18 px chip: score, grade box, stage pill and SLA
+   clock share a middle whatever the font's ascent. Parts never shrink (the SLA clock stays whole). */
+.badge > span { display: inline-flex; align-items: center; flex: none; box-sizing: border-box; height: 14px; line-height: 1; }
 .badge:hover { border-color: var(--lp-accent); }
 .badge:focus-visible { outline: 2px solid var(--lp-accent); outline-offset: 1px; }
 .badge.estimate { border-style: dashed; color: var(--lp-muted); }
 .score { font-weight: 700; font-variant-numeric: tabular-nums; }
 .grade {
-  min-width: 10px;
+  justify-content: center;
+  min-width: 12px;
   padding: 0 2px;
   border: 1px solid currentColor;
   border-radius: 3px;
@@ -83,6 +94,7 @@ export const BADGE_CSS = `
 .pill {
   padding: 0 5px;
   border-radius: 7px;
+  letter-spacing: 0.02em;
   background: var(--lp-pill);
   color: var(--lp-pill-fg);
   font-size: 10px;
@@ -165,6 +177,7 @@ export const BADGE_CSS = `
 .decision legend { padding: 0; }
 .decision label { display: inline-flex; align-items: center; gap: 4px; }
 .status { min-height: 1em; }
+.status:empty { min-height: 0; margin: 0; }
 .status-error { color: var(--lp-breached); }
 .card footer { margin-top: 10px; font-size: 11px; color: var(--lp-muted); }
 

@@ -78,6 +78,9 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
       expect(ada.name).toMatch(/Marketing qualified lead/);
       expect(ada.text.startsWith(`${score}`), `face "${ada.text}" starts with the score`).toBe(true);
       expect(ada.text).toContain(grade);
+      // The face carries the short stage code (narrow columns); the full label is in the name.
+      expect(ada.text).toMatch(/\bMQL\b/);
+      expect(ada.text).not.toMatch(/Marketing qualified lead/);
       expect(ada.estimate).toBe(false);
     });
 
@@ -103,6 +106,11 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
       const text = await card.innerText();
       expect(text).toMatch(/\bWhy\b/i);
       expect(text).toMatch(/\bDecision\b/i);
+      // The decision is in view without scrolling the card (the card is capped in height).
+      const cardBox = await card.boundingBox();
+      const acceptBox = await card.getByRole('button', { name: 'Accept' }).boundingBox();
+      expect(cardBox && acceptBox && acceptBox.y + acceptBox.height <= cardBox.y + cardBox.height, 'Accept inside the visible card').toBe(true);
+      expect(await card.evaluate((el) => el.scrollTop)).toBe(0);
       await page.keyboard.press('Escape');
       await card.waitFor({ state: 'detached', timeout: 5_000 });
       expect(await button.getAttribute('aria-expanded')).toBe('false');
@@ -182,6 +190,7 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
     it('badges the profile owner by slug and the suggested profiles', () => {
       expect(badges.map((badge) => badge.person)).toEqual(['ada', 'cleo', 'bram']);
       expect(only(badges, 'ada').name).toMatch(/Sales accepted lead/);
+      expect(only(badges, 'ada').text).toMatch(/\bSAL\b/);
       expect(only(badges, 'cleo').estimate).toBe(true);
       expect(only(badges, 'bram').name).toMatch(LEAD_NAME);
     });
@@ -191,6 +200,17 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
       await page.getByRole('dialog', { name: `Lead: ${PEOPLE.ada.name}` }).waitFor({ state: 'visible', timeout: 5_000 });
       expect(page.url()).toBe(URLS.linkedin);
       await page.keyboard.press('Escape');
+    });
+
+    it('opens that card from the keyboard too (Enter on the badge), still without following the link', async () => {
+      const badge = page.locator('h1 + leadpact-badge').locator('button').first();
+      await badge.focus();
+      await page.keyboard.press('Enter');
+      const card = page.getByRole('dialog', { name: `Lead: ${PEOPLE.ada.name}` });
+      await card.waitFor({ state: 'visible', timeout: 5_000 });
+      expect(page.url()).toBe(URLS.linkedin);
+      await page.keyboard.press('Escape');
+      await card.waitFor({ state: 'detached', timeout: 5_000 });
     });
   });
 });

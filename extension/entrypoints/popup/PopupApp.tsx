@@ -119,6 +119,10 @@ function Queue({ data }: { data: Status }) {
   );
 }
 
+/**
+ * The time under the state word: "46d 6h" under "Overdue" (said once, not "Overdue 46d 6h
+ * overdue"), "20m left" under "Due soon" or "On track".
+ */
 export function timeText(item: QueueItem): string {
-  return item.remainingMinutes < 0 ? `${formatDuration(-item.remainingMinutes)} overdue` : `${formatDuration(item.remainingMinutes)} left`;
+  return item.remainingMinutes < 0 ? formatDuration(-item.remainingMinutes) : `${formatDuration(item.remainingMinutes)} left`;
 }

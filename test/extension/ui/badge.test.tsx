@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { LeadView, LookupResult, PersonQuery } from '../../../extension/lib/protocol';
 import { badgeShadowRoot, mountBadge, shadowModeFor, type BadgeHandle, type BadgeViewProps } from '../../../extension/ui/badge-host';
 import type { Decide } from '../../../extension/ui/DecisionForm';
-import { estimateBadgeName, leadBadgeName } from '../../../extension/ui/names';
+import { estimateBadgeName, estimateBadgeText, leadBadgeName, stageCode } from '../../../extension/ui/names';
 import { estimateView, leadView, NOW } from './extension-fakes';
 
 const MINUTE = 60_000;
@@ -67,6 +67,29 @@ describe('accessible names', () => {
     expect(estimateBadgeName(estimateView())).toBe('Not in your leads: estimated fit 45, grade C');
     expect(estimateBadgeName(estimateView({ fit: null }))).toBe('Not in your leads: no fit estimate');
   });
+
+  test('an estimate with nothing to rest on reads as unknown, not as a bad fit', () => {
+    const nothing = estimateView({ fit: 0, grade: 'F', persona: null, fired: [] });
+    expect(estimateBadgeText(nothing, { title: undefined, company: undefined })).toBe('Fit ?');
+    expect(estimateBadgeName(nothing, {})).toBe('Not in your leads: not enough information to estimate fit');
+    // A title the rules weighed and found wanting is a finding: the low fit shows.
+    expect(estimateBadgeText(nothing, { title: 'Student' })).toBe('Fit ~0 (F)');
+    expect(estimateBadgeName(nothing, { company: 'Acme' })).toBe('Not in your leads: estimated fit 0, grade F');
+    // A fired rule is evidence on its own (e.g. company data from a colleague's record).
+    expect(estimateBadgeText(estimateView({ fit: 8, grade: 'F' }), {})).toBe('Fit ~8 (F)');
+  });
+});
+
+describe('stage codes on the badge face', () => {
+  test('short ids are acronyms, short labels stay, long labels shorten', () => {
+    expect(stageCode({ id: 'mql', label: 'Marketing qualified lead' })).toBe('MQL');
+    expect(stageCode({ id: 'sal', label: 'Sales accepted lead' })).toBe('SAL');
+    expect(stageCode({ id: 'lead', label: 'Lead' })).toBe('Lead');
+    expect(stageCode({ id: 'opportunity', label: 'Opportunity' })).toBe('Opp');
+    expect(stageCode({ id: 'customer', label: 'Customer' })).toBe('Cust');
+    expect(stageCode({ id: 'closed-lost', label: 'Closed and lost' })).toBe('CAL');
+    expect(stageCode({ id: 'subscriber', label: 'Subscriber' })).toBe('Subs');
+  });
 });
 
 describe('the badge', () => {
@@ -82,6 +105,19 @@ describe('the badge', () => {
     expect(text(b.querySelector('.pill'))).toBe('MQL');
     expect(b.querySelector('.shape')?.getAttribute('class')).toBe('shape shape-ok');
     expect(b.tabIndex).toBe(0);
+  });
+
+  test('a long stage label gives a short code on the face; the full label is in the name and the card', async () => {
+    const lead = leadView({ stage: { id: 'mql', label: 'Marketing qualified lead' } });
+    const { root } = mount(found(lead));
+    const b = button(root);
+    expect(text(b.querySelector('.pill'))).toBe('MQL');
+    expect(text(b)).not.toContain('Marketing');
+    expect(b.getAttribute('aria-label')).toBe('Lead score 72, grade B, Marketing qualified lead, first touch due in 1h 35m');
+    expect(b.querySelector('.sla .shape')).not.toBeNull();
+    b.click();
+    await flush();
+    expect(text(card(root)!.querySelector('.summary .pill'))).toBe('Marketing qualified lead');
   });
 
   test('an SLA state is told by shape and text as well as colour', () => {
@@ -126,6 +162,35 @@ describe('the badge', () => {
     expect(b.getAttribute('aria-label')).toBe('Not in your leads: estimated fit 45, grade C');
   });
 
+  test('an unknown person the page says nothing useful about gets "Fit ?", not a bad fit', () => {
+    const bare: PersonQuery = { key: 'email:x@example.com', email: 'x@example.com' };
+    const handle = mountBadge(document, { result: { key: bare.key, found: false, estimate: estimateView({ fit: 0, grade: 'F', persona: null, fired: [] }) }, query: bare, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
+    handles.push(handle);
+    document.body.append(handle.host);
+    const b = button(badgeShadowRoot(handle.host)!);
+    expect(text(b)).toBe('Fit ?');
+    expect(b.getAttribute('aria-label')).toBe('Not in your leads: not enough information to estimate fit');
+  });
+
+  test('a click in the badge or its card never follows a page link around it', async () => {
+    const link = document.createElement('a');
+    link.href = '/in/ada/overlay/about-this-profile/';
+    document.body.append(link);
+    const handle = mountBadge(document, { result: found(), query, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
+    handles.push(handle);
+    link.append(handle.host);
+    const root = badgeShadowRoot(handle.host)!;
+    const click = (target: Element) => target.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true }));
+    expect(click(button(root))).toBe(false); // default cancelled
+    await flush();
+    expect(card(root)).not.toBeNull(); // and the card opened all the same
+    expect(click(card(root)!.querySelector('h2')!)).toBe(false);
+    const label = card(root)!.querySelector('label')!;
+    expect(click(label)).toBe(false);
+    expect(root.activeElement).toBe(root.querySelector('select')); // the label still focuses its control
+    expect(button(root).dispatchEvent(new MouseEvent('auxclick', { bubbles: true, composed: true, cancelable: true, button: 1 }))).toBe(false);
+  });
+
   test('presses and keys on the badge do not reach the page (a Gmail row would open the thread)', () => {
     const { handle, root } = mount(found());
     const pageHeard: string[] = [];
@@ -161,6 +226,14 @@ describe('the card', async () => {
     expect(text(dialog.querySelector('.slas li'))).toMatch(/^First touch: due in 1h 35m \(due .+\)$/);
     expect(Array.from(dialog.querySelectorAll('[aria-label="Stage history"] li')).map((li) => li.firstChild?.textContent)).toEqual(['Lead', 'MQL']);
     expect(text(dialog.querySelector('footer'))).toBe('Rules version 2026.11.3');
+  });
+
+  test('puts the decision right after score, stage and SLA, before the reasons (visible without scrolling)', async () => {
+    const { root } = mount(found());
+    button(root).click();
+    await flush();
+    const headings = Array.from(card(root)!.querySelectorAll('h3')).map(text);
+    expect(headings).toEqual(['SLA', 'Decision', 'Why', 'Persona', 'Stage']);
   });
 
   test('Escape closes it and gives focus back to the badge; the close button does the same', async () => {
