@@ -47,23 +47,27 @@ export function DecisionForm({ lead, decide }: { lead: LeadView; decide: Decide 
           <legend>
             <h3>Decision</h3>
           </legend>
-          <button type="button" disabled={saving} onClick={() => void submit('accept')}>
-            Accept
-          </button>
-          <label>
-            Reject reason
-            <select ref={reasonRef} value={reason} onChange={(event) => setReason(event.currentTarget.value)}>
-              <option value="">Choose…</option>
-              {lead.rejectReasons.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" disabled={saving} onClick={() => void submit('reject')}>
-            Reject
-          </button>
+          <div class="decision-row">
+            <button type="button" class="primary" disabled={saving} onClick={() => void submit('accept')}>
+              Accept
+            </button>
+          </div>
+          <div class="decision-row">
+            <label>
+              Reject reason
+              <select ref={reasonRef} value={reason} onChange={(event) => setReason(event.currentTarget.value)}>
+                <option value="">Choose…</option>
+                {lead.rejectReasons.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" disabled={saving} onClick={() => void submit('reject')}>
+              Reject
+            </button>
+          </div>
         </fieldset>
       )}
       <p class={status.kind === 'error' ? 'status status-error' : 'status'} role="status">

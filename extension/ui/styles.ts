@@ -173,9 +173,15 @@ export const BADGE_CSS = `
 .card button { cursor: pointer; }
 .card button:focus-visible, .card select:focus-visible { outline: 2px solid var(--lp-accent); outline-offset: 1px; }
 .card .close { border: none; padding: 0 4px; font-size: 16px; line-height: 1; }
-.decision { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0; padding: 0; border: none; }
+/* Accept on its own line (the usual answer), the reject reason and Reject beside each other below it. */
+.decision { display: flex; flex-direction: column; gap: 6px; min-width: 0; margin: 0; padding: 0; border: none; }
 .decision legend { padding: 0; }
-.decision label { display: inline-flex; align-items: center; gap: 4px; }
+.decision-row { display: flex; align-items: center; gap: 6px; min-width: 0; }
+.decision label { display: flex; flex: 1; align-items: center; gap: 6px; min-width: 0; }
+.decision select { flex: 1; min-width: 0; }
+.decision button { flex: none; }
+.card button.primary { background: var(--lp-accent); border-color: var(--lp-accent); color: var(--lp-bg); font-weight: 600; }
+.card button:disabled { opacity: 0.6; cursor: default; }
 .status { min-height: 1em; }
 .status:empty { min-height: 0; margin: 0; }
 .status-error { color: var(--lp-breached); }
