@@ -123,7 +123,12 @@ export type Database = IDBPDatabase<LeadpactDb>;
 export const databaseName = 'leadpact';
 const databaseVersion = 2;
 
-export async function openDatabase(name = databaseName): Promise<Database> {
+/**
+ * `onClose`: called when the connection closes without our asking — a newer schema opening in
+ * another context (versionchange: we step aside) or the browser closing it. The holder drops the
+ * handle and opens again on next use.
+ */
+export async function openDatabase(name = databaseName, onClose?: () => void): Promise<Database> {
   const db = await openDB<LeadpactDb>(name, databaseVersion, {
     upgrade(database, oldVersion) {
       if (oldVersion < 1) {
@@ -147,6 +152,10 @@ export async function openDatabase(name = databaseName): Promise<Database> {
     blocking() {
       // A newer schema is opening in another context (an updated extension page): step aside.
       db.close();
+      onClose?.();
+    },
+    terminated() {
+      onClose?.();
     },
   });
   return db;

@@ -114,6 +114,16 @@ async function liveIn(tx: AnyTx): Promise<LeadStoreName> {
 }
 
 export class LeadStore {
+  /**
+   * False once the connection closed: by close(), or because another context upgrades the schema
+   * (versionchange) or the browser closed it. Holders then open a new LeadStore (worker.ts, the
+   * options page's openStore).
+   */
+  get isOpen(): boolean {
+    return this.open_;
+  }
+  private open_ = true;
+
   /** `lock`: by default the one shared by every context of the extension for this database. */
   constructor(
     readonly db: Database,
@@ -121,11 +131,19 @@ export class LeadStore {
   ) {}
 
   static async open(name?: string, options: { lock?: LeadsLock } = {}): Promise<LeadStore> {
-    const db = await openDatabase(name);
-    return new LeadStore(db, options.lock ?? leadsLock(db.name));
+    let store: LeadStore | undefined;
+    let closedEarly = false;
+    const db = await openDatabase(name, () => {
+      if (store) store.open_ = false;
+      else closedEarly = true;
+    });
+    store = new LeadStore(db, options.lock ?? leadsLock(db.name));
+    if (closedEarly) store.open_ = false;
+    return store;
   }
 
   close(): void {
+    this.open_ = false;
     this.db.close();
   }
 

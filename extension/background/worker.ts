@@ -49,9 +49,16 @@ export function startWorker(options: WorkerOptions): Worker {
           ...(options.log ? { log: options.log } : {}),
         });
   let opened: Promise<{ store: LeadStore; background: Background }> | undefined;
-  const open = () =>
-    (opened ??= LeadStore.open(options.databaseName).then((store) => ({
-      store,
+  let current: LeadStore | undefined;
+  const open = () => {
+    // The connection closed under us (another context upgraded the schema: versionchange, or the
+    // browser closed it): open again, with a fresh background (its caches belong to the old one).
+    if (current && !current.isOpen) {
+      opened = undefined;
+      current = undefined;
+    }
+    return (opened ??= LeadStore.open(options.databaseName).then((store) => ({
+      store: (current = store),
       background: createBackground({
         store,
         rules,
@@ -65,6 +72,7 @@ export function startWorker(options: WorkerOptions): Worker {
       opened = undefined; // the next event tries again rather than failing for the worker's lifetime
       throw error;
     }));
+  };
 
   // The background's handlers, opened on first use; the router checks the sender and parses the
   // payload before any of them runs.

@@ -13,7 +13,12 @@ import { OptionsApp, type OptionsDeps } from './OptionsApp';
 import './style.css';
 
 let store: Promise<LeadStore> | undefined;
-const openStore = () => (store ??= LeadStore.open());
+let opened: LeadStore | undefined;
+const openStore = () => {
+  // Closed under us (a newer schema opening elsewhere: versionchange): open again on next use.
+  if (opened && !opened.isOpen) store = opened = undefined;
+  return (store ??= LeadStore.open().then((next) => (opened = next)));
+};
 
 const deps: OptionsDeps = {
   openStore,

@@ -365,3 +365,21 @@ describe('status', () => {
     expect(mine).toMatchObject({ response: { queueOwner: 'Carmen Ruiz', queueTotal: 3 } });
   });
 });
+
+describe('a versionchange from another context', () => {
+  test('the worker steps aside (closes its connection) and opens the database again on the next message', async () => {
+    await start().ready();
+    expect(found((await lookup([{ key: 'a', email: 'ada@acme.example' }]))[0]).leadId).toBe('lead-ada');
+    // Deleting the database fires versionchange at every open connection, as a newer schema would;
+    // it only completes once the worker's connection closed.
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(databaseName);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+    // The next message opens a fresh connection (a new, empty database: the samples are seeded again).
+    expect(found((await lookup([{ key: 'a', email: 'ada@acme.example' }]))[0]).leadId).toBe('lead-ada');
+    const status = await deliver({ leadpact: 1, kind: 'status', payload: {} }, popupSender);
+    expect(status).toMatchObject({ ok: true, response: { leadCount: 2 } });
+  });
+});
