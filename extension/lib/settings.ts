@@ -122,3 +122,78 @@ export function repNameOrMe(settings: Settings): string {
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
+
+/** CRM sync (crm-sync.ts) as the rep set it; the policy's `crmEndpoint` sets and locks the endpoint. */
+export interface CrmSettings {
+  kind: 'hubspot' | 'rest';
+  /** HubSpot: the API base (https://api.hubapi.com); REST: the URL that lists the records. Empty: no sync. */
+  endpoint: string;
+  /** The CRM's access token: kept in storage.local, sent only to the endpoint's origin. */
+  token: string;
+  /** REST: the mapping preset id (rules/mappings) that reads each record. HubSpot: hubspot-contacts. */
+  mapping: string;
+  /** REST: the dotted path to the records in the answer (empty: the answer is the list). */
+  recordsPath: string;
+  intervalMinutes: number;
+}
+
+export interface CrmConfig extends CrmSettings {
+  locked: { endpoint: boolean };
+}
+
+export const defaultCrmSettings: CrmSettings = Object.freeze({ kind: 'hubspot', endpoint: '', token: '', mapping: 'hubspot-contacts', recordsPath: '', intervalMinutes: 30 }) as CrmSettings;
+
+const StoredCrm = z.object({
+  kind: z.enum(['hubspot', 'rest']).catch('hubspot'),
+  endpoint: z.string().max(2048).catch(''),
+  token: z.string().max(4096).catch(''),
+  mapping: z.string().max(100).catch('hubspot-contacts'),
+  recordsPath: z.string().max(200).catch(''),
+  intervalMinutes: z.number().int().min(5).max(24 * 60).catch(30),
+}).partial();
+
+const crmItem = storage.defineItem<unknown>('local:settings.crm');
+
+export function readCrmSettings(stored: unknown): CrmSettings {
+  const parsed = StoredCrm.safeParse(stored ?? {});
+  const value = parsed.success ? stripUndefined(parsed.data) : {};
+  return { ...defaultCrmSettings, ...value, endpoint: (value.endpoint ?? '').trim() };
+}
+
+/** The CRM settings in force: the policy's endpoint wins and is locked. */
+export async function getCrmConfig(): Promise<CrmConfig> {
+  const [stored, policy] = await Promise.all([crmItem.getValue(), getPolicy()]);
+  const settings = readCrmSettings(stored);
+  const locked = policy.crmEndpoint !== undefined;
+  return { ...settings, endpoint: locked ? policy.crmEndpoint! : settings.endpoint, locked: { endpoint: locked } };
+}
+
+/** Saves the rep's CRM settings; a policy-locked endpoint keeps its stored value. */
+export async function saveCrmSettings(change: Partial<CrmSettings>): Promise<CrmConfig> {
+  const current = readCrmSettings(await crmItem.getValue());
+  const { locked } = await getCrmConfig();
+  const next = readCrmSettings({ ...current, ...stripUndefined(change), endpoint: locked.endpoint || change.endpoint === undefined ? current.endpoint : change.endpoint });
+  await crmItem.setValue(next);
+  return getCrmConfig();
+}
+
+export function watchCrmSettings(onChange: () => void): () => void {
+  return crmItem.watch(() => onChange());
+}
+
+/** The feedback webhook (webhook.ts): new accept/reject records are POSTed here. Empty: off. */
+const webhookItem = storage.defineItem<unknown>('local:settings.webhook');
+
+export function readWebhookUrl(stored: unknown): string {
+  const parsed = z.object({ url: z.string().max(2048).catch('') }).partial().safeParse(stored ?? {});
+  return parsed.success ? (parsed.data.url ?? '').trim() : '';
+}
+
+export async function getWebhookUrl(): Promise<string> {
+  return readWebhookUrl(await webhookItem.getValue());
+}
+
+export async function saveWebhookUrl(url: string): Promise<string> {
+  await webhookItem.setValue({ url: url.trim().slice(0, 2048) });
+  return getWebhookUrl();
+}

@@ -1,0 +1,82 @@
+// HTTP for the CRM connectors: JSON GET/POST with the rep's Bearer token, sent only to the CRM
+// endpoint's own origin (every URL is checked against it, and redirects are refused so the token
+// cannot follow one elsewhere). A 429 honours Retry-After: a short wait is waited here, a long one
+// ends the sync and tells the scheduler when to try again.
+
+/** A CRM request that failed; `retryAfterMs` is set when the server said when to come back. */
+export class CrmHttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'CrmHttpError';
+  }
+}
+
+export interface CrmHttp {
+  /** The CRM origin (scheme, host, port): the only place the token goes. */
+  origin: string;
+  token: string;
+  fetch: typeof fetch;
+  now: () => number;
+  /** Waits (tests record the wait instead). */
+  sleep: (ms: number) => Promise<void>;
+  /** A Retry-After up to this long is waited inside the sync; a longer one fails it. */
+  maxInlineWaitMs: number;
+  timeoutMs: number;
+}
+
+const maxRateLimitRetries = 3;
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
+}
+
+export async function crmJson(http: CrmHttp, url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+  if (new URL(url).origin !== http.origin) throw new CrmHttpError(`refusing to send the CRM token to ${new URL(url).origin}`, null);
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await http.fetch(url, {
+        method: init.method ?? 'GET',
+        headers: {
+          accept: 'application/json',
+          ...(http.token ? { authorization: `Bearer ${http.token}` } : {}),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'error',
+        signal: AbortSignal.timeout(http.timeoutMs),
+      });
+    } catch (error) {
+      throw new CrmHttpError(`the CRM cannot be reached (${error instanceof Error ? error.message : String(error)})`, null);
+    }
+    if (response.status === 429) {
+      const wait = retryAfterMs(response.headers.get('retry-after'), http.now());
+      void response.body?.cancel().catch(() => undefined);
+      if (wait !== null && wait <= http.maxInlineWaitMs && attempt < maxRateLimitRetries) {
+        await http.sleep(wait);
+        continue;
+      }
+      throw new CrmHttpError('the CRM is rate limiting requests (HTTP 429)', 429, wait);
+    }
+    if (!response.ok) {
+      void response.body?.cancel().catch(() => undefined);
+      throw new CrmHttpError(`the CRM answered HTTP ${response.status}${response.status === 401 || response.status === 403 ? ' (check the token)' : ''}`, response.status);
+    }
+    try {
+      return await response.json();
+    } catch (error) {
+      throw new CrmHttpError(`the CRM's answer is not JSON or was cut short (${error instanceof Error ? error.message : String(error)})`, response.status);
+    }
+  }
+}
