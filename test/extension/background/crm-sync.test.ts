@@ -96,8 +96,8 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-async function names(): Promise<Record<string, string | undefined>> {
-  const out: Record<string, string | undefined> = {};
+async function names(): Promise<Record<string, string | null | undefined>> {
+  const out: Record<string, string | null | undefined> = {};
   for await (const page of store.leads()) for (const stored of page) out[stored.id] = stored.lead.name;
   return out;
 }
