@@ -181,19 +181,33 @@ export function watchCrmSettings(onChange: () => void): () => void {
   return crmItem.watch(() => onChange());
 }
 
-/** The feedback webhook (webhook.ts): new accept/reject records are POSTed here. Empty: off. */
+/** The feedback webhook (webhook.ts): accept/reject records made since `since` are POSTed to `url`. Empty url: off. */
+export interface WebhookSettings {
+  url: string;
+  /** When the URL was set (ISO): records made before it are not sent. */
+  since: string | null;
+}
+
 const webhookItem = storage.defineItem<unknown>('local:settings.webhook');
 
-export function readWebhookUrl(stored: unknown): string {
-  const parsed = z.object({ url: z.string().max(2048).catch('') }).partial().safeParse(stored ?? {});
-  return parsed.success ? (parsed.data.url ?? '').trim() : '';
+export function readWebhookSettings(stored: unknown): WebhookSettings {
+  const parsed = z.object({ url: z.string().max(2048).catch(''), since: z.string().max(40).nullable().catch(null) }).partial().safeParse(stored ?? {});
+  const value = parsed.success ? parsed.data : {};
+  return { url: (value.url ?? '').trim(), since: value.since ?? null };
 }
 
-export async function getWebhookUrl(): Promise<string> {
-  return readWebhookUrl(await webhookItem.getValue());
+export async function getWebhookSettings(): Promise<WebhookSettings> {
+  return readWebhookSettings(await webhookItem.getValue());
 }
 
-export async function saveWebhookUrl(url: string): Promise<string> {
-  await webhookItem.setValue({ url: url.trim().slice(0, 2048) });
-  return getWebhookUrl();
+/** Sets the webhook URL; a new URL starts from now (older decisions are not sent to it). */
+export async function saveWebhookUrl(url: string, now: () => number = Date.now): Promise<WebhookSettings> {
+  const current = await getWebhookSettings();
+  const next = url.trim().slice(0, 2048);
+  if (next !== current.url) await webhookItem.setValue({ url: next, since: next ? new Date(now()).toISOString() : null });
+  return getWebhookSettings();
+}
+
+export function watchWebhookSettings(onChange: () => void): () => void {
+  return webhookItem.watch(() => onChange());
 }
