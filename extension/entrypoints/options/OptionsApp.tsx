@@ -206,7 +206,7 @@ function ImportStatus({ status }: { status: ImportState }) {
         : progress.phase === 'reading' ? `Checking rows: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}` : `Saving leads: ${numbers.format(progress.done)} of ${numbers.format(progress.total)}`;
     return (
       <div class="progress" role="status" aria-live="polite">
-        <progress aria-label="Import progress" max={progress?.total || 1} value={progress ? progress.done : undefined} />
+        <progress aria-label="Import progress" max={progress?.total || 1} value={progress && progress.phase !== 'waiting' ? progress.done : undefined} />
         <span>{label}</span>
       </div>
     );
