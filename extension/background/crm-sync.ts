@@ -65,7 +65,8 @@ export const neverSynced: CrmSyncState = Object.freeze({
 export const crmSyncStateItem = storage.defineItem<CrmSyncState | null>('local:crm.syncState', { fallback: null });
 
 export interface CrmSyncDeps {
-  store: LeadStore;
+  /** The lead store, or how to open it (the worker opens it on first use). */
+  store: LeadStore | (() => Promise<LeadStore>);
   config(): Promise<CrmConfig>;
   /** The rules in use: their mapping presets and stage order. */
   bundle(): Promise<Bundle>;
@@ -196,7 +197,8 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
       }
     });
     if (leads.size > 0) {
-      await deps.store.mergeLeads([...leads.values()], {
+      const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
+      await store.mergeLeads([...leads.values()], {
         source: 'file',
         name: `CRM sync (${config.kind})`,
         mapping: mappingId,

@@ -2,7 +2,7 @@
 // message kind, the embedded-default seeding, and the bookkeeping that makes cached outcomes
 // stale when the rules change. Everything it needs to survive a stopped worker is in IndexedDB
 // or storage.local; what it keeps in memory (compiled rules, the outcome cache) is a cache.
-import type { PersonQuery, RemoteRulesView, Response } from '../lib/protocol';
+import type { CrmSyncView, PersonQuery, RemoteRulesView, Response } from '../lib/protocol';
 import { defaultSettings, repNameOrMe, type Settings } from '../lib/settings';
 import type { PersistedOutcome } from './db';
 import { decide } from './decide';
@@ -27,6 +27,10 @@ export interface BackgroundDeps {
   queueLimit?: number;
   /** The remote rules (remote-rules.ts): their last check for the status, and a check on request. */
   remoteRules?: { state(): Promise<RemoteRulesView>; check(): Promise<RemoteRulesView> };
+  /** The CRM sync (crm-sync.ts): its state for the status, and "Sync now". */
+  crmSync?: { state(): Promise<CrmSyncView>; sync(): Promise<CrmSyncView> };
+  /** Called after a decision was recorded (the feedback webhook sends it). */
+  onDecision?: () => void;
 }
 
 export interface Background {
@@ -113,7 +117,9 @@ export function createBackground(deps: BackgroundDeps): Background {
     async decide(request) {
       const rules = await activeRules();
       const who = repNameOrMe(await settings());
-      return decide(request, { store, rules, who, now: now() });
+      const result = await decide(request, { store, rules, who, now: now() });
+      if (result.ok) deps.onDecision?.();
+      return result;
     },
 
     async miss({ site, selector }, context) {
@@ -126,11 +132,12 @@ export function createBackground(deps: BackgroundDeps): Background {
       const rules = await activeRules();
       const { repName } = await settings();
       const owners = ownerSpellings(repName);
-      const [leadCount, lastImport, queue, remoteRules] = await Promise.all([
+      const [leadCount, lastImport, queue, remoteRules, crmSync] = await Promise.all([
         store.leadCount(),
         store.meta('lastImport'),
         slaQueue({ store, rules, cache, now: now(), owners, limit: deps.queueLimit ?? 50 }),
         deps.remoteRules?.state(),
+        deps.crmSync?.state().then(crmSyncView),
       ]);
       return {
         rulesVersion: rules.version,
@@ -138,15 +145,22 @@ export function createBackground(deps: BackgroundDeps): Background {
         rulesNote: rules.note,
         leadCount,
         lastImport: lastImport?.at ?? null,
-        // Remote sync is a later issue; nothing has synced yet.
-        lastSync: null,
+        lastSync: crmSync?.lastSync ?? null,
         queue: queue.items,
         rejectReasons: rules.labels.rejectReasons.map((reason) => ({ ...reason })),
         queueTotal: queue.total,
         queueOwner: owners.length > 0 ? repName.trim() : null,
         lastImportInfo: lastImport ? { source: lastImport.source, name: lastImport.name, count: lastImport.count, mode: lastImport.mode } : null,
         ...(remoteRules ? { remoteRules } : {}),
+        ...(crmSync ? { crmSync } : {}),
       };
+    },
+
+    async syncCrm() {
+      if (!deps.crmSync) return crmSyncView({ endpoint: null, lastSync: null, lastCount: null, skipped: 0, lastError: null, failures: 0, nextAttemptAt: null });
+      const state = crmSyncView(await deps.crmSync.sync());
+      cache.clear(); // merged leads have new revisions; the memory level is dropped as after an import
+      return state;
     },
 
     async checkRules() {
@@ -165,6 +179,12 @@ export function createBackground(deps: BackgroundDeps): Background {
   };
 
   return { handlers, seed, activeRules, cache };
+}
+
+/** The fields of the CRM sync state the protocol carries (the stored state has more). */
+function crmSyncView(state: CrmSyncView): CrmSyncView {
+  const { endpoint, lastSync, lastCount, skipped, lastError, failures, nextAttemptAt } = state;
+  return { endpoint, lastSync, lastCount, skipped, lastError: lastError && { message: lastError.message, at: lastError.at, status: lastError.status }, failures, nextAttemptAt };
 }
 
 /**

@@ -42,7 +42,8 @@ const emptyOutbox: Outbox = Object.freeze({ url: null, enqueuedThrough: 0, entri
 export const outboxItem = storage.defineItem<Outbox | null>('local:webhook.outbox', { fallback: null });
 
 export interface WebhookDeps {
-  store: LeadStore;
+  /** The lead store, or how to open it (the worker opens it on first use). */
+  store: LeadStore | (() => Promise<LeadStore>);
   settings(): Promise<WebhookSettings>;
   hasPermission(origin: string): Promise<boolean>;
   fetch?: typeof fetch;
@@ -71,7 +72,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     let outbox = await read();
     if (outbox.url !== settings.url) outbox = { url: settings.url, enqueuedThrough: 0, entries: [] };
     const since = settings.since ? Date.parse(settings.since) : Number.NEGATIVE_INFINITY;
-    const fresh = (await deps.store.feedback()).filter((record) => (record.seq ?? 0) > outbox.enqueuedThrough);
+    const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
+    const fresh = (await store.feedback()).filter((record) => (record.seq ?? 0) > outbox.enqueuedThrough);
     if (fresh.length === 0) return outbox;
     const entries = [...outbox.entries];
     let through = outbox.enqueuedThrough;

@@ -6,7 +6,8 @@ import { browser } from 'wxt/browser';
 import type { Bundle } from '../engine/generated/rules';
 import { onMessage, type Route } from '../lib/messaging';
 import type { MessageKind, Request, Response } from '../lib/protocol';
-import { getRemoteRulesConfig, getSettings } from '../lib/settings';
+import { getCrmConfig, getRemoteRulesConfig, getSettings, getWebhookSettings } from '../lib/settings';
+import { createCrmSync, scheduleCrmSync, syncNowAndReschedule, type CrmSync } from './crm-sync';
 import { createRouter, type Handlers, type MessageContext } from './handlers';
 import { createRemoteRules, type RemoteRules } from './remote-rules';
 import { scheduleRemoteRules } from './remote-rules-schedule';
@@ -15,6 +16,7 @@ import { sampleLeadsPath } from './samples';
 import { createBackground, type Background } from './service';
 import { siteOfOrigin } from './sites';
 import { LeadStore } from './store';
+import { createWebhook, scheduleWebhook } from './webhook';
 
 export interface WorkerOptions {
   embeddedBundle: Bundle;
@@ -26,6 +28,9 @@ export interface WorkerOptions {
   log?: (message: string) => void;
   /** Remote rules: `false` leaves them off (tests of other parts); otherwise overrides for fetch and permission checks. */
   remoteRules?: false | { fetch?: typeof fetch; hasPermission?: (origin: string) => Promise<boolean> };
+  /** CRM sync and feedback webhook: `false` leaves them off; otherwise overrides for fetch and permission checks. */
+  crmSync?: false | { fetch?: typeof fetch; hasPermission?: (origin: string) => Promise<boolean> };
+  webhook?: false | { fetch?: typeof fetch; hasPermission?: (origin: string) => Promise<boolean> };
 }
 
 export interface Worker {
@@ -49,6 +54,36 @@ export function startWorker(options: WorkerOptions): Worker {
           ...(options.log ? { log: options.log } : {}),
         });
   let opened: Promise<{ store: LeadStore; background: Background }> | undefined;
+  // The sync and the webhook write after any pending seeding, like the message handlers.
+  const openStore = async () => {
+    const { store, background } = await open();
+    await background.seed();
+    return store;
+  };
+  const crmSync: CrmSync | undefined =
+    options.crmSync === false
+      ? undefined
+      : createCrmSync({
+          store: openStore,
+          config: getCrmConfig,
+          bundle: async () => (await rules.active()).bundle,
+          hasPermission: options.crmSync?.hasPermission ?? hasHostPermission,
+          ...(options.crmSync?.fetch ? { fetch: options.crmSync.fetch } : {}),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.log ? { log: options.log } : {}),
+        });
+  const webhook =
+    options.webhook === false
+      ? undefined
+      : createWebhook({
+          store: openStore,
+          settings: getWebhookSettings,
+          hasPermission: options.webhook?.hasPermission ?? hasHostPermission,
+          ...(options.webhook?.fetch ? { fetch: options.webhook.fetch } : {}),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.log ? { log: options.log } : {}),
+        });
+  let kickWebhook = () => undefined as void;
   let current: LeadStore | undefined;
   const open = () => {
     // The connection closed under us (another context upgraded the schema: versionchange, or the
@@ -67,6 +102,8 @@ export function startWorker(options: WorkerOptions): Worker {
         loadSamples: options.loadSamples ?? fetchSampleLeads,
         ...(options.log ? { log: options.log } : {}),
         ...(remote ? { remoteRules: remote } : {}),
+        ...(crmSync ? { crmSync: { state: crmSync.state, sync: () => syncNowAndReschedule(crmSync) } } : {}),
+        onDecision: () => kickWebhook(),
       }),
     })).catch((error: unknown) => {
       opened = undefined; // the next event tries again rather than failing for the worker's lifetime
@@ -93,6 +130,7 @@ export function startWorker(options: WorkerOptions): Worker {
     status: later('status'),
     leadsChanged: later('leadsChanged'),
     checkRules: later('checkRules'),
+    syncCrm: later('syncCrm'),
   };
   const extensionUrl = new URL(extensionFileUrl('/'));
   const route = createRouter(lazyHandlers, {
@@ -115,6 +153,9 @@ export function startWorker(options: WorkerOptions): Worker {
   // Also on every start: an install whose seeding was cut short (the worker stopped) finishes now.
   seedNow();
   const stopRemoteRules = remote ? scheduleRemoteRules(remote, log) : () => undefined;
+  const stopCrmSync = crmSync ? scheduleCrmSync(crmSync, log) : () => undefined;
+  const webhookSchedule = webhook ? scheduleWebhook(webhook, log) : undefined;
+  if (webhookSchedule) kickWebhook = webhookSchedule.kick;
 
   return {
     route,
@@ -126,6 +167,8 @@ export function startWorker(options: WorkerOptions): Worker {
     async stop() {
       stopMessages();
       stopRemoteRules();
+      stopCrmSync();
+      webhookSchedule?.stop();
       browser.runtime.onInstalled.removeListener(onInstalled);
       if (opened) (await opened).store.close();
     },

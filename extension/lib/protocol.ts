@@ -90,6 +90,18 @@ export const RemoteRulesView = z.strictObject({
 });
 export type RemoteRulesView = z.infer<typeof RemoteRulesView>;
 
+/** The CRM sync (crm-sync.ts): the last good sync, what it brought, and the last error. */
+export const CrmSyncView = z.strictObject({
+  endpoint: z.string().nullable(),
+  lastSync: z.string().nullable(),
+  lastCount: z.number().nullable(),
+  skipped: z.number(),
+  lastError: z.strictObject({ message: z.string(), at: z.string(), status: z.number().nullable() }).nullable(),
+  failures: z.number(),
+  nextAttemptAt: z.string().nullable(),
+});
+export type CrmSyncView = z.infer<typeof CrmSyncView>;
+
 export const Status = z.strictObject({
   rulesVersion: z.string(),
   rulesSource: z.enum(['embedded', 'remote']),
@@ -110,6 +122,8 @@ export const Status = z.strictObject({
     .optional(),
   /** The remote rules: URL, when last checked, and why the last update was refused. */
   remoteRules: RemoteRulesView.optional(),
+  /** The CRM sync's last good sync and last error (absent when the worker has no sync). */
+  crmSync: CrmSyncView.optional(),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -130,6 +144,8 @@ export const messages = {
   leadsChanged: { request: z.strictObject({}), response: z.strictObject({ ok: z.boolean() }) },
   /** Options page: fetch and check the remote rules now (after the URL or keys changed). */
   checkRules: { request: z.strictObject({}), response: RemoteRulesView },
+  /** Options page: "Sync now" for the CRM sync (ignores the backoff). */
+  syncCrm: { request: z.strictObject({}), response: CrmSyncView },
 } as const;
 
 export type MessageKind = keyof typeof messages;
