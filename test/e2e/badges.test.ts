@@ -79,7 +79,8 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
       expect(ada.text.startsWith(`${score}`), `face "${ada.text}" starts with the score`).toBe(true);
       expect(ada.text).toContain(grade);
       // The face carries the short stage code (narrow columns); the full label is in the name.
-      expect(ada.text).toMatch(/\bMQL\b/);
+      // (The face's text runs its parts together: "85CMQL−6d 13h".)
+      expect(ada.text).toContain('MQL');
       expect(ada.text).not.toMatch(/Marketing qualified lead/);
       expect(ada.estimate).toBe(false);
     });
@@ -190,7 +191,8 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
     it('badges the profile owner by slug and the suggested profiles', () => {
       expect(badges.map((badge) => badge.person)).toEqual(['ada', 'cleo', 'bram']);
       expect(only(badges, 'ada').name).toMatch(/Sales accepted lead/);
-      expect(only(badges, 'ada').text).toMatch(/\bSAL\b/);
+      expect(only(badges, 'ada').text).toContain('SAL');
+      expect(only(badges, 'ada').text).not.toMatch(/Sales accepted lead/);
       expect(only(badges, 'cleo').estimate).toBe(true);
       expect(only(badges, 'bram').name).toMatch(LEAD_NAME);
     });
