@@ -162,7 +162,7 @@ describe('the badge', () => {
     expect(b.getAttribute('aria-label')).toBe('Not in your leads: estimated fit 45, grade C');
   });
 
-  test('an unknown person the page says nothing useful about gets "Fit ?", not a bad fit', () => {
+  test('an unknown person the page says nothing useful about gets "Fit ?", not a bad fit', async () => {
     const bare: PersonQuery = { key: 'email:x@example.com', email: 'x@example.com' };
     const handle = mountBadge(document, { result: { key: bare.key, found: false, estimate: estimateView({ fit: 0, grade: 'F', persona: null, fired: [] }) }, query: bare, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
     handles.push(handle);
@@ -170,6 +170,11 @@ describe('the badge', () => {
     const b = button(badgeShadowRoot(handle.host)!);
     expect(text(b)).toBe('Fit ?');
     expect(b.getAttribute('aria-label')).toBe('Not in your leads: not enough information to estimate fit');
+    b.click();
+    await flush();
+    const summary = card(badgeShadowRoot(handle.host)!)!.querySelector('.summary')!;
+    expect(text(summary)).toBe('? fit: not enough information');
+    expect(summary.querySelector('.grade')).toBeNull();
   });
 
   test('a click in the badge or its card never follows a page link around it', async () => {
