@@ -7,6 +7,7 @@ import type { ImportSummary } from '../../background/db';
 import { importFile, type ImportProgress, type ImportResult } from '../../background/import';
 import type { LeadStore } from '../../background/store';
 import { lockedSites, type ManagedPolicy, type RemoteRulesConfig } from '../../lib/policy';
+import { CrmSection, type CrmDeps } from './CrmSection';
 import type { RemoteRulesView } from '../../lib/protocol';
 import { siteIds, type Settings, type SiteId } from '../../lib/settings';
 import { formatDateTime } from '../../ui/format';
@@ -22,6 +23,8 @@ export interface OptionsDeps {
   exportData(what: 'leads' | 'feedback'): Promise<void>;
   /** Remote rules (URL and public keys); the section is left out without them. */
   remoteRules?: RemoteRulesDeps;
+  /** CRM sync and the feedback webhook (CrmSection.tsx); the section is left out without them. */
+  crm?: CrmDeps;
   /** The enterprise policy (managed storage): what it sets is shown locked. */
   policy?(): Promise<ManagedPolicy>;
 }
@@ -85,6 +88,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
         <ImportSection deps={deps} bundle={bundle} storeState={storeState} onImported={refreshStore} />
         <SitesSection deps={deps} />
         {deps.remoteRules && <RemoteRulesSection remote={deps.remoteRules} />}
+        {deps.crm && <CrmSection crm={deps.crm} bundle={bundle} />}
         <DataSection deps={deps} storeState={storeState} onCleared={refreshStore} />
       </main>
     </div>

@@ -8,7 +8,7 @@ import { createRulesProvider } from '../../background/rules';
 import { LeadStore } from '../../background/store';
 import { sendMessage } from '../../lib/messaging';
 import { getPolicy } from '../../lib/policy';
-import { getRemoteRulesConfig, getSettings, saveRemoteRulesSettings, saveSettings } from '../../lib/settings';
+import { getCrmConfig, getRemoteRulesConfig, getSettings, getWebhookSettings, saveCrmSettings, saveRemoteRulesSettings, saveSettings, saveWebhookUrl } from '../../lib/settings';
 import { OptionsApp, type OptionsDeps } from './OptionsApp';
 import './style.css';
 
@@ -38,6 +38,14 @@ const deps: OptionsDeps = {
     requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
     check: () => sendMessage('checkRules', {}),
     state: async () => (await sendMessage('status', {})).remoteRules ?? null,
+  },
+  crm: {
+    get: getCrmConfig,
+    save: saveCrmSettings,
+    requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
+    sync: () => sendMessage('syncCrm', {}),
+    state: async () => (await sendMessage('status', {})).crmSync ?? null,
+    webhook: { get: getWebhookSettings, save: (url) => saveWebhookUrl(url) },
   },
   policy: getPolicy,
 };
