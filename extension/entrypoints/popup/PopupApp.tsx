@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueItem, Status } from '../../lib/protocol';
 import { formatDateTime, formatDuration } from '../../ui/format';
+import { formatAge } from '../../background/crm-age';
 
 const numbers = new Intl.NumberFormat();
 const stateLabels: Record<QueueItem['state'], string> = { breached: 'Overdue', warning: 'Due soon', ok: 'On track' };
@@ -59,6 +60,17 @@ function Summary({ data }: { data: Status }) {
           <dt>Rules checked</dt>
           <dd>{formatDateTime(data.remoteRules.checkedAt) ?? data.remoteRules.checkedAt}</dd>
         </div>
+      )}
+      {data.crmSync?.endpoint && (
+        <div>
+          <dt>CRM sync</dt>
+          <dd>{formatAge(data.crmSync.lastSync, Date.now())}</dd>
+        </div>
+      )}
+      {data.crmSync?.lastError && (
+        <p class="note" role="status">
+          Last CRM sync failed: {data.crmSync.lastError.message}. {data.crmSync.lastSync ? 'Showing the leads from the last good sync.' : ''}
+        </p>
       )}
       {data.rulesNote && <p class="note">{data.rulesNote}</p>}
       {data.remoteRules?.refusal && (

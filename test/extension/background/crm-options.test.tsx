@@ -161,3 +161,27 @@ describe('formatAge', () => {
     expect(formatAge(at === null ? null : new Date(at).toISOString(), NOW_MS)).toBe(text);
   });
 });
+
+describe('popup: CRM sync line', () => {
+  test('shows the age of the last good sync and the last error', async () => {
+    const { PopupApp } = await import('../../../extension/entrypoints/popup/PopupApp');
+    const lastSync = new Date(Date.now() - 12 * 60_000 - 5_000).toISOString();
+    const status = {
+      rulesVersion: '1.0.0',
+      rulesSource: 'embedded' as const,
+      rulesNote: null,
+      leadCount: 3,
+      lastImport: null,
+      lastSync,
+      queue: [],
+      rejectReasons: [],
+      crmSync: synced({ lastSync, lastError: { message: 'the CRM cannot be reached (offline)', at: new Date().toISOString(), status: null }, failures: 2 }),
+    };
+    await act(async () => {
+      render(<PopupApp status={async () => status} openOptions={() => undefined} />, root);
+    });
+    await until(() => root.textContent!.includes('CRM sync'), 'the popup');
+    expect(root.textContent).toContain('CRM sync12 min ago');
+    expect(root.textContent).toContain('Last CRM sync failed: the CRM cannot be reached (offline). Showing the leads from the last good sync.');
+  });
+});
