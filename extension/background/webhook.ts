@@ -56,7 +56,7 @@ export interface Webhook {
   /** Takes new feedback into the outbox and sends what is due (one round at a time). */
   flush(options?: { force?: boolean }): Promise<Outbox>;
   outbox(): Promise<Outbox>;
-  /** Epoch ms of the next retry, or null when nothing waits. */
+  /** Epoch ms of the next retry, or null when nothing waits (or nothing can be sent until the settings change). */
   nextDue(): Promise<number | null>;
 }
 
@@ -65,6 +65,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const log = deps.log ?? (() => undefined);
   let running: Promise<Outbox> | undefined;
+  /** The last round could not send at all (bad URL, no permission): wait for a settings change. */
+  let blocked = false;
 
   const read = async () => (await outboxItem.getValue()) ?? emptyOutbox;
 
@@ -111,6 +113,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     if (!settings.url) return read();
     let outbox = await collect(settings);
     const checked = crmOrigin(settings.url);
+    blocked = true;
     if (!checked.ok) {
       log(`feedback webhook: ${checked.message.replace('CRM endpoint', 'webhook URL')}`);
       return outbox;
@@ -119,6 +122,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       log(`feedback webhook: Leadpact may not send to ${checked.url.origin} yet`);
       return outbox;
     }
+    blocked = false;
     for (;;) {
       const index = outbox.entries.findIndex((entry) => entry.deliveredAt === null);
       if (index < 0) break;
@@ -156,8 +160,10 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     },
     outbox: read,
     async nextDue() {
+      const [settings, outbox] = await Promise.all([deps.settings(), read()]);
+      if (blocked || !settings.url || settings.url !== outbox.url) return null;
       // Entries go in order: the first undelivered one decides when the next round is due.
-      const head = (await read()).entries.find((entry) => entry.deliveredAt === null);
+      const head = outbox.entries.find((entry) => entry.deliveredAt === null);
       return head ? (head.nextAttemptAt ?? now()) : null;
     },
   };

@@ -138,6 +138,21 @@ describe('feedback webhook', () => {
     expect(outbox.entries.every((entry) => entry.deliveredAt !== null)).toBe(true);
   });
 
+  test('without the permission nothing is sent, the records wait, and no retry is scheduled until something changes', async () => {
+    await saveWebhookUrl(`${base}/hook`, () => clock);
+    await store.recordDecision(decision('lead-ada', 'reject', clock));
+    let granted = false;
+    const hook = createWebhook({ store, settings: getWebhookSettings, hasPermission: async () => granted, now: () => clock });
+    const outbox = await hook.flush();
+    expect(received).toEqual([]);
+    expect(outbox.entries.map((entry) => entry.deliveredAt)).toEqual([null]);
+    expect(await hook.nextDue()).toBeNull();
+    granted = true;
+    await hook.flush();
+    expect(received).toHaveLength(1);
+    expect(await hook.nextDue()).toBeNull();
+  });
+
   test('no URL: nothing is sent or queued', async () => {
     await store.recordDecision(decision('lead-ada', 'accept', clock));
     const outbox = await webhook().flush();
