@@ -6,20 +6,19 @@
 // reported on stderr with its line and skipped; the run ends with a summary on stderr. Exit code
 // 1 when any row was skipped (or the rules have errors), 2 on usage errors, 0 otherwise.
 import { once } from 'node:events';
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { compileRules, evaluate, RulesError, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
-import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
-import { formatFromName, INPUT_FORMATS, InputReadError, openExport, readCsv, readJsonArray, readJsonLines, sniffFormat, type InputFormat, type InputItem } from '../lib/lead-input';
+import { INPUT_FORMATS, InputReadError, type InputFormat } from '../lib/lead-input';
+import { exportFormat, openInputFile, openNamedExport, readLeadRecords, type InputFile } from '../lib/lead-source';
 import { repoRoot } from '../lib/paths';
 import { loadRules } from '../lib/rules-repo';
 import { dirSource } from '../lib/rules-source';
 import { activityBatches, Activities } from '../lib/score-events';
-import { detectMapping, headerProblem, resolveMapping, type ResolvedMapping } from '../lib/score-mapping';
+import { resolveMapping, type ResolvedMapping } from '../lib/score-mapping';
 import { createWriter, OUTPUT_FORMATS, type OutputFormat } from '../lib/score-output';
 
 const USAGE = `Usage: leadpact score <file|-> [options]
@@ -60,8 +59,6 @@ export interface ScoreIo {
   cwd: string;
 }
 
-/** How many input bytes are read at once. */
-const CHUNK_BYTES = 256 * 1024;
 const PROGRESS_EVERY_MS = 1000;
 
 const scoreCommand: Command = (argv) =>
@@ -134,7 +131,7 @@ export async function runScore(argv: string[], io: ScoreIo): Promise<number> {
   }
 
   const activities = options.events !== undefined ? await resolveActivities(options, bundle, io) : undefined;
-  const input = await openInput(options.file, io);
+  const input = await openInputFile(options.file, { cwd: io.cwd, stdin: io.stdin });
   try {
     return await scoreStream(options, bundle, rules, mapping, input, io, activities);
   } finally {
@@ -164,12 +161,10 @@ async function resolveActivities(options: Options, bundle: Bundle, io: ScoreIo):
   if (mapping.program.mapping.records !== 'events') {
     throw new CliError(`${mapping.source} maps rows to leads; --events-map needs an activity mapping (records: events)`);
   }
-  const input = await openInput(options.events!, io);
+  const input = await openInputFile(options.events!, { cwd: io.cwd, stdin: io.stdin });
   try {
-    const { head, chunks } = await openExport(input.chunks).catch((error: unknown) => {
-      throw error instanceof InputReadError ? new CliError(`${input.name}: ${error.message}`, 1) : error;
-    });
-    const format = (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
+    const { head, chunks } = await openNamedExport(input.name, input.chunks);
+    const format = exportFormat(input.name, head);
     const activities = new Activities(mapping.program.mapping.events?.leadKey ?? 'id');
     const { fatal } = await activities.load(activityBatches(format, chunks, mapping), mapping, (line, col, message) => {
       io.stderr.write(`${input.name}:${line}:${col}: ${message}\n`);
@@ -220,37 +215,6 @@ function readOptions(values: Record<string, string | boolean | undefined>, posit
   };
 }
 
-interface Input {
-  /** For messages: the path as given, or `<stdin>`. */
-  name: string;
-  chunks: AsyncIterable<Buffer | string>;
-  /** Bytes, when known (a regular file): progress shows a percentage. */
-  size: number | undefined;
-  close(): Promise<void>;
-}
-
-async function openInput(file: string, io: ScoreIo): Promise<Input> {
-  if (file === '-') return { name: '<stdin>', chunks: io.stdin, size: undefined, close: async () => {} };
-  const absolute = path.resolve(io.cwd, file);
-  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(error.code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${error.message}`);
-  });
-  if (info.isDirectory()) throw new CliError(`${file} is a directory; give the export file`);
-  const handle = await open(absolute, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${file}: ${error.message}`);
-  });
-  const stream = handle.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: false });
-  return {
-    name: file,
-    chunks: stream,
-    size: info.isFile() ? info.size : undefined,
-    close: async () => {
-      stream.destroy();
-      await handle.close().catch(() => {});
-    },
-  };
-}
-
 interface Tally {
   read: number;
   scored: number;
@@ -266,46 +230,27 @@ async function scoreStream(
   bundle: Bundle,
   rules: CompiledRules,
   explicitMapping: ResolvedMapping | undefined,
-  input: Input,
+  input: InputFile,
   io: ScoreIo,
   activities: LoadedActivities | undefined,
 ): Promise<number> {
   const started = performance.now();
   // Bytes are counted as read from the file (compressed or not), for the progress percentage.
   let bytes = 0;
-  const opened = await openExport((async function* () {
+  const counted = (async function* () {
     for await (const chunk of input.chunks) {
       bytes += chunk.length;
       yield chunk;
     }
-  })()).catch((error: unknown) => {
-    if (error instanceof InputReadError) throw new CliError(`${input.name}: ${error.message}`, 1);
-    throw error;
-  });
-  const { head, chunks: counted } = opened;
-  const format = options.inputFormat ?? (input.name === '<stdin>' ? undefined : formatFromName(input.name)) ?? sniffFormat(head);
-
-  let mapping = explicitMapping;
-  let headerError: string | undefined;
+  })();
   /** No mapping for a CSV: a usage error (exit 2), unlike a header that lacks a column (exit 1). */
   let needsMap = false;
-  let batches: AsyncGenerator<InputItem[]>;
-  if (format === 'csv') {
-    batches = readCsv(counted, {
-      delimiter: mapping?.program.mapping.delimiter ?? ',',
-      onHeader: (header) => {
-        if (!mapping) {
-          mapping = detectMapping(header, bundle);
-          if (mapping) io.stderr.write(`leadpact score: reading ${input.name} through ${mapping.source} (matched by its header)\n`);
-          else needsMap = true;
-          if (!mapping) headerError = `a CSV export needs a mapping from its columns to lead fields: --map <id> (${bundle.mappings.filter((m) => m.records === 'leads').map((m) => m.id).join(', ')}) or --map <file>`;
-        }
-        if (mapping) headerError = headerProblem(header, mapping);
-      },
-    });
-  } else {
-    batches = format === 'json' ? readJsonArray(counted, mapping?.program.mapping.recordsPath ?? '') : readJsonLines(counted);
-  }
+  const batches = readLeadRecords({ name: input.name, chunks: counted }, {
+    bundle,
+    mapping: explicitMapping,
+    inputFormat: options.inputFormat,
+    onDetected: (mapping) => io.stderr.write(`leadpact score: reading ${input.name} through ${mapping.source} (matched by its header)\n`),
+  });
 
   const writer = createWriter(options.format, bundle, { explain: options.explain, width: io.columns });
   const out = new Output(io.stdout);
@@ -317,13 +262,14 @@ async function scoreStream(
 
   try {
     reading: for await (const batch of batches) {
-      if (headerError !== undefined) {
-        report(1, 1, headerError);
-        tally.stoppedBy = 'header';
-        break;
-      }
       for (const item of batch) {
         if ('error' in item) {
+          if (item.header) {
+            report(item.line, item.col, item.error);
+            tally.stoppedBy = 'header';
+            needsMap = item.needsMap === true;
+            break reading;
+          }
           tally.read++;
           tally.skipped++;
           report(item.line, item.col, item.error);
@@ -334,12 +280,7 @@ async function scoreStream(
           continue;
         }
         tally.read++;
-        const lead = toLead(item, mapping);
-        if (typeof lead === 'string') {
-          tally.skipped++;
-          report(item.line, 1, lead);
-          continue;
-        }
+        const { lead } = item;
         let outcome: Outcome;
         try {
           outcome = evaluate(rules, activities ? activities.activities.attach(lead) : lead, options.now);
@@ -368,11 +309,6 @@ async function scoreStream(
       progress.tick(tally);
       if (out.closed) break;
     }
-    if (headerError !== undefined && tally.stoppedBy === undefined) {
-      // A header and no rows: the problem still stands.
-      report(1, 1, headerError);
-      tally.stoppedBy = 'header';
-    }
     await out.write(writer.finish());
   } catch (error) {
     if (!(error instanceof InputReadError)) throw error;
@@ -389,16 +325,6 @@ async function scoreStream(
   io.stderr.write(summary(tally, performance.now() - started, options.limit, bundle.lifecycle.stages.map((s) => s.id), out.closed));
   if (needsMap) return 2;
   return tally.skipped > 0 || tally.stoppedBy !== undefined || activities?.failed ? 1 : 0;
-}
-
-/** A row as a lead record: through the mapping, else checked against the lead record shape. */
-function toLead(item: { line: number; value: unknown }, mapping: ResolvedMapping | undefined): Lead | string {
-  if (mapping) {
-    const result = mapping.program.toLead(item.value as Record<string, unknown>, item.line);
-    return result.ok ? result.lead : result.error;
-  }
-  const result = parseLeadRecord(item.value);
-  return result.ok ? result.lead : `not a lead record: ${result.error}`;
 }
 
 function summary(tally: Tally, elapsedMs: number, limit: number, stageIds: readonly string[], outputClosed: boolean): string {

@@ -1,25 +1,25 @@
 /**
  * Reading the exports `leadpact report` and `leadpact calibrate` take: leads (JSON Lines, JSON or
- * CSV through a mapping, exactly as `leadpact score` reads them, via lead-input.ts and
- * score-mapping.ts) and the extension's feedback export (JSON Lines or a JSON array of
+ * CSV through a mapping, gzip-compressed or not, exactly as `leadpact score` reads them: through
+ * lead-source.ts) and the extension's feedback export (JSON Lines or a JSON array of
  * FeedbackRecord, extension/background/db.ts).
  *
  * Both collect every record in memory: a report or a calibration looks at the whole history at
  * once, and a sales team's history is thousands of leads, not millions. A row that cannot be read
  * becomes a located problem (`file:line:col: message`); the caller prints them and decides.
  */
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseLeadRecord, isIsoDateTime } from '../../extension/engine/lead-record';
+import { isIsoDateTime } from '../../extension/engine/lead-record';
 import { compileRules, RulesError, type CompiledRules } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import type { FeedbackRecord } from '../../extension/background/db';
 import { CliError } from './command';
 import { formatDiagnostics } from './diagnostics';
-import { formatFromName, peek, readCsv, readJsonArray, readJsonLines, sniffFormat, type InputItem } from './lead-input';
+import { formatFromName, InputReadError, peek, readJsonArray, readJsonLines, sniffFormat } from './lead-input';
+import { openInputFile, readLeadRecords } from './lead-source';
 import { loadRules } from './rules-repo';
 import { dirSource } from './rules-source';
-import { detectMapping, headerProblem, resolveMapping, type ResolvedMapping } from './score-mapping';
+import { resolveMapping, type ResolvedMapping } from './score-mapping';
 
 export interface Problem {
   file: string;
@@ -39,25 +39,6 @@ export interface Loaded<T> {
   stopped: boolean;
 }
 
-async function openFile(file: string, cwd: string): Promise<{ chunks: AsyncIterable<Buffer>; close(): Promise<void> }> {
-  const absolute = path.resolve(cwd, file);
-  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(error.code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${error.message}`);
-  });
-  if (info.isDirectory()) throw new CliError(`${file} is a directory; give the export file`);
-  const handle = await open(absolute, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${file}: ${error.message}`);
-  });
-  const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false });
-  return {
-    chunks: stream as AsyncIterable<Buffer>,
-    close: async () => {
-      stream.destroy();
-      await handle.close().catch(() => {});
-    },
-  };
-}
-
 export interface LeadExportOptions {
   /** --map: a preset id or a mapping file; a CSV without it uses the preset its header matches. */
   map?: string;
@@ -66,61 +47,26 @@ export interface LeadExportOptions {
 
 /** Every lead of an export, read as `leadpact score` reads it. */
 export async function readLeadExport(file: string, bundle: Bundle, options: LeadExportOptions): Promise<Loaded<Lead>> {
-  let mapping: ResolvedMapping | undefined = options.map !== undefined ? await resolveMapping(options.map, bundle, options.cwd) : undefined;
+  const mapping: ResolvedMapping | undefined = options.map !== undefined ? await resolveMapping(options.map, bundle, options.cwd) : undefined;
   if (mapping && mapping.program.mapping.records !== 'leads') {
     throw new CliError(`${mapping.source} reads activity rows (records: events), not leads; give a leads mapping`);
   }
-  const input = await openFile(file, options.cwd);
+  const input = await openInputFile(file, { cwd: options.cwd });
   const result: Loaded<Lead> = { records: [], problems: [], stopped: false };
-  const problem = (line: number, col: number, message: string) => result.problems.push({ file, line, col, message });
   try {
-    const { head, chunks } = await peek(input.chunks);
-    const format = formatFromName(file) ?? sniffFormat(head);
-    let headerError: string | undefined;
-    let batches: AsyncGenerator<InputItem[]>;
-    if (format === 'csv') {
-      batches = readCsv(chunks, {
-        delimiter: mapping?.program.mapping.delimiter ?? ',',
-        onHeader: (header) => {
-          mapping ??= detectMapping(header, bundle);
-          headerError = mapping
-            ? headerProblem(header, mapping)
-            : `a CSV export needs a mapping from its columns to lead fields: --map <id> (${bundle.mappings.filter((m) => m.records === 'leads').map((m) => m.id).join(', ')}) or --map <file>`;
-        },
-      });
-    } else {
-      batches = format === 'json' ? readJsonArray(chunks, mapping?.program.mapping.recordsPath ?? '') : readJsonLines(chunks);
-    }
-    try {
-      reading: for await (const batch of batches) {
-        if (headerError !== undefined) break;
-        for (const item of batch) {
-          if ('error' in item) {
-            problem(item.line, item.col, item.error);
-            if (item.fatal) {
-              result.stopped = true;
-              break reading;
-            }
-            continue;
-          }
-          if (mapping) {
-            const mapped = mapping.program.toLead(item.value as Record<string, unknown>, item.line);
-            if (mapped.ok) result.records.push(mapped.lead);
-            else problem(item.line, 1, mapped.error);
-          } else {
-            const parsed = parseLeadRecord(item.value);
-            if (parsed.ok) result.records.push(parsed.lead);
-            else problem(item.line, 1, `not a lead record: ${parsed.error}`);
-          }
+    for await (const batch of readLeadRecords({ name: file, chunks: input.chunks }, { bundle, mapping })) {
+      for (const item of batch) {
+        if ('lead' in item) {
+          result.records.push(item.lead);
+          continue;
         }
+        result.problems.push({ file, line: item.line, col: item.col, message: item.error });
+        if (item.fatal) result.stopped = true;
       }
-    } finally {
-      await batches.return(undefined);
     }
-    if (headerError !== undefined) {
-      problem(1, 1, headerError);
-      result.stopped = true;
-    }
+  } catch (error) {
+    if (!(error instanceof InputReadError)) throw error;
+    throw new CliError(`${file}: ${error.message}`, 1);
   } finally {
     await input.close();
   }
@@ -165,7 +111,7 @@ export function parseFeedbackRecord(value: unknown, rejectReasons: ReadonlySet<s
 /** The feedback export: JSON Lines (what the options page writes) or a JSON array. */
 export async function readFeedbackExport(file: string, bundle: Bundle, cwd: string): Promise<Loaded<FeedbackRecord>> {
   const reasons = new Set(bundle.lifecycle.rejectReasons?.map((reason) => reason.id) ?? []);
-  const input = await openFile(file, cwd);
+  const input = await openInputFile(file, { cwd });
   const result: Loaded<FeedbackRecord> = { records: [], problems: [], stopped: false };
   try {
     const { head, chunks } = await peek(input.chunks);
