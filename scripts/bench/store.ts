@@ -12,6 +12,7 @@ import { LeadStore, toStored } from '../../extension/background/store';
 import { normaliseEmail } from '../../extension/background/keys';
 import type { Lead } from '../../extension/engine/generated/rules';
 import { generateLeads } from '../lib/lead-generator';
+import { mulberry32 } from '../lib/prng';
 import type { BenchResult } from './types';
 
 const LEADS = 100_000;
@@ -155,13 +156,3 @@ function nthNewline(text: string, n: number): number {
   return index;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

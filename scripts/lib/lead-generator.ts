@@ -12,6 +12,7 @@
  * company domains end in .example or .test; free-mail addresses carry a random number.
  */
 import type { Event, Lead } from '../../extension/engine/generated/rules';
+import { mulberry32 } from './prng';
 
 export interface GenerateLeadsOptions {
   /** Any 32-bit integer; the same seed gives the same leads. */
@@ -31,17 +32,8 @@ export const HISTORY_DAYS = 180;
 const SITE = 'https://www.quillstack.example';
 
 // ---------------------------------------------------------------------------------------------
-// Randomness
+// Randomness (mulberry32 from prng.ts: the generator's output must not change with it)
 
-/** mulberry32: tiny, fast, and good enough for sample data (not for anything secret). */
-function mulberry32(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mixes the run's seed with a stream number (murmur3's finaliser) so nearby seeds diverge. */
 function mixSeed(seed: number, stream: number): number {

@@ -17,6 +17,7 @@
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { evaluate, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { FeedbackRecord } from '../../extension/background/db';
+import { mulberry32 } from './prng';
 
 /** Planted effects: the multiplier on a lead's odds of converting when the rule fires. */
 export const PLANTED = {
@@ -45,17 +46,6 @@ export interface History {
   truths: { outcomeField: string; useful: string[]; useless: string[]; harmful: string[]; seed: number; now: string };
 }
 
-/** mulberry32: small, fast and the same everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
@@ -64,7 +54,7 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 const FALLBACK_REPS = ['carmen-ruiz', 'jonas-weber', 'priya-nair', 'tomas-okafor'];
 
 export function generateHistory(rules: CompiledRules, bundle: Bundle, input: readonly Lead[], options: HistoryOptions): History {
-  const random = prng(options.seed);
+  const random = mulberry32(options.seed);
   const weeks = options.weeks ?? 8;
   const outcomeField = options.outcomeField ?? 'properties.converted';
   const [, outcomeKey] = /^properties\.(.+)$/.exec(outcomeField) ?? [];

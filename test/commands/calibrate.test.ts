@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../extension/engine';
 import type { Lead } from '../../extension/engine/generated/rules';
 import { calibrate, equivalenceZ, readOutcome, twoProportionZ } from '../../scripts/lib/calibrate';
+import { mulberry32 } from '../../scripts/lib/prng';
 import { makeBundle, model, NOW_MS, stage, whenRule } from '../support/bundles';
 
-/** mulberry32: a tiny seeded PRNG so the planted data is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rules = compileRules(
   makeBundle({
@@ -36,7 +26,8 @@ const rules = compileRules(
  * cuts it to a tenth, the industry makes no difference, unicorns are too rare to tell.
  */
 function plantedLeads(count: number, seed: number): Lead[] {
-  const random = prng(seed);
+  // mulberry32: the planted data is the same on every run.
+  const random = mulberry32(seed);
   const leads: Lead[] = [];
   for (let i = 0; i < count; i++) {
     const big = random() < 0.3;

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny seeded PRNG, the same sequence on every machine and run. For sample data,
+ * benchmarks and tests, never for anything secret. The seed is taken as 32 bits (`seed >>> 0`);
+ * each call returns a float in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
