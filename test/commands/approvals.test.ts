@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decideApprovals, parseReviews, standings, type Review } from '../../scripts/lib/reviews';
 import type { Team } from '../../scripts/lib/ownership';
 import type { RuleChange } from '../../scripts/lib/rules-changes';
-import { fixtureRepo, run, TempRepo } from '../support/git-repo';
+import { run, TempRepo, useFixtureRepos } from '../support/git-repo';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
+const repo = useFixtureRepos();
 
 /** One review in GitHub's REST shape. */
 const review = (login: string, state: string, at: string) => ({ id: Math.floor(Math.random() * 1e9), user: { login, type: 'User' }, state, submitted_at: `2026-11-22T${at}:00Z`, body: '' });

@@ -1,22 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DIFF_MARKER } from '../../scripts/lib/impact-report';
 import { repoRoot } from '../../scripts/lib/paths';
-import { fixtureRepo, run, TempRepo } from '../support/git-repo';
+import { run, useFixtureRepos } from '../support/git-repo';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
+const repo = useFixtureRepos();
 
 describe('leadpact codeowners', () => {
   it('keeps this repository\'s .github/CODEOWNERS in step with the owners in rules/', async () => {

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIFF_MARKER } from '../../scripts/lib/impact-report';
-import { fixtureRepo, NOW, run, TempRepo } from '../support/git-repo';
+import { NOW, run, TempRepo, useFixtureRepos } from '../support/git-repo';
 
 // The fixture's six leads at NOW with the base rules:
 //   vp-big      fit 60 (A), total 60  → mql, economic-buyer
@@ -10,16 +10,7 @@ import { fixtureRepo, NOW, run, TempRepo } from '../support/git-repo';
 //   budget      fit 60 (A), total 60  → sql, economic-buyer
 //   anon        fit 0 (C),  no email  → subscriber
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
+const repo = useFixtureRepos();
 
 async function diffJson(r: TempRepo, base = 'HEAD', extra: string[] = []) {
   const result = await run(['diff', '--repo', r.dir, '--base', base, '--leads', 'leads.jsonl', '--now', NOW, '--format', 'json', ...extra]);
@@ -124,8 +115,7 @@ describe('leadpact diff', () => {
   });
 
   it('treats a base where the rules did not exist yet as everything added, scoring only the new rules', async () => {
-    const r = new TempRepo();
-    repos.push(r);
+    const r = repo('empty');
     r.write('README.md', '# before the rules\n');
     r.commit('empty start');
     r.copyFixture();

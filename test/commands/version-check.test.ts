@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findChangelogEntry } from '../../scripts/lib/semver-bump';
-import { fixtureRepo, run, TempRepo } from '../support/git-repo';
+import { run, TempRepo, useFixtureRepos } from '../support/git-repo';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
+const repo = useFixtureRepos();
 
 const check = (r: TempRepo, ...extra: string[]) => run(['version-check', '--repo', r.dir, '--base', 'HEAD', ...extra]);
 
@@ -87,8 +78,7 @@ describe('leadpact version-check', () => {
   });
 
   it('accepts any first version when the base had no rules, with a changelog entry', async () => {
-    const r = new TempRepo();
-    repos.push(r);
+    const r = repo('empty');
     r.write('README.md', 'start\n');
     r.commit('empty');
     r.copyFixture();

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { main } from '../../scripts/cli';
 
 export const FIXTURE_REPO = fileURLToPath(new URL('../fixtures/rules-repo/', import.meta.url));
@@ -82,6 +83,23 @@ export function fixtureRepo(): TempRepo {
   const repo = new TempRepo().copyFixture();
   repo.commit('base: fixture rules');
   return repo;
+}
+
+/**
+ * For a test file: a function making repositories, each removed after the test that made it:
+ * `repo()` as fixtureRepo (the fixture rules at HEAD), `repo('empty')` a new repository without
+ * commits. Call it at the top level of the file.
+ */
+export function useFixtureRepos(): (kind?: 'fixture' | 'empty') => TempRepo {
+  const repos: TempRepo[] = [];
+  afterEach(() => {
+    for (const repo of repos.splice(0)) repo.cleanup();
+  });
+  return (kind = 'fixture') => {
+    const repo = kind === 'empty' ? new TempRepo() : fixtureRepo();
+    repos.push(repo);
+    return repo;
+  };
 }
 
 export interface RunResult {
