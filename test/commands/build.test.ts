@@ -1,17 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compileRules, evaluate } from '../../extension/engine/index';
 import type { Bundle } from '../../extension/engine/generated/rules';
 import build, { cleanCommit } from '../../scripts/commands/build';
 import { bundleHash } from '../../scripts/lib/rules-bundle';
 import { bundleSchemaProblem } from '../../scripts/lib/schema-validator';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const minimal = path.join(repo, 'test/rules/valid/minimal');
+import { captureStdio, copyToTemp, MINIMAL_RULES } from '../support/command-sandbox';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
@@ -27,12 +23,8 @@ describe('leadpact build', () => {
   let err: string[];
 
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'leadpact-build-'));
-    await cp(minimal, dir, { recursive: true });
-    out = [];
-    err = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    dir = await copyToTemp(MINIMAL_RULES, 'leadpact-build-');
+    ({ out, err } = captureStdio());
   });
   afterEach(async () => {
     vi.restoreAllMocks();

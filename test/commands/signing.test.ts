@@ -7,6 +7,7 @@ import keygen from '../../scripts/commands/keygen';
 import sign from '../../scripts/commands/sign';
 import verify from '../../scripts/commands/verify';
 import { CliError } from '../../scripts/lib/command';
+import { captureStdio } from '../support/command-sandbox';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const bundleText = `${JSON.stringify({ kind: 'bundle', format: 1, name: 'acme', version: '1.2.0' })}\n`;
@@ -52,10 +53,7 @@ describe('keygen, sign, verify commands', () => {
   let err: string[];
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'leadpact-sign-'));
-    out = [];
-    err = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    ({ out, err } = captureStdio());
   });
   afterEach(async () => {
     vi.restoreAllMocks();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import testCommand, { type TestReport } from '../../scripts/commands/test';
 import { CliError } from '../../scripts/lib/command';
+import { captureStdio } from '../support/command-sandbox';
 
 /** A small invented rules repository: two models, two personas, four stages, one commitment. */
 const RULES: Record<string, string> = {
@@ -148,10 +149,7 @@ describe('leadpact test', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'leadpact-test-'));
-    out = [];
-    err = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    ({ out, err } = captureStdio());
     // Paths are shown relative to the working directory: make that the temporary repository.
     vi.spyOn(process, 'cwd').mockReturnValue(dir);
   });

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import validate, { displayFrom, locateRules, validateSource } from '../../scripts/commands/validate';
 import { dirSource } from '../../scripts/lib/rules-source';
 import { CliError } from '../../scripts/lib/command';
+import { captureStdio, copyToTemp, MINIMAL_RULES } from '../support/command-sandbox';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const minimal = path.join(repo, 'test/rules/valid/minimal');
 
 describe('leadpact validate', () => {
   let dir: string;
@@ -18,12 +18,8 @@ describe('leadpact validate', () => {
   const stderr = () => err.join('');
 
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'leadpact-validate-'));
-    await cp(minimal, dir, { recursive: true });
-    out = [];
-    err = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    dir = await copyToTemp(MINIMAL_RULES, 'leadpact-validate-');
+    ({ out, err } = captureStdio());
   });
   afterEach(async () => {
     vi.restoreAllMocks();
