@@ -116,7 +116,7 @@ export class CompiledBundle implements CompiledRules {
     this.fired = new Uint8Array(this.scoring.rules.length);
   }
 
-  evaluate(lead: Lead, now: number): Outcome {
+  evaluate(lead: Lead, now: number, clocks = true): Outcome {
     const ctx = this.ctx;
     ctx.now = now;
     ctx.lead = lead;
@@ -137,7 +137,9 @@ export class CompiledBundle implements CompiledRules {
     const recorded = typeof lead.stage === 'string' ? (this.stageIndex.get(lead.stage) ?? -1) : -1;
     const stageIndex = Math.max(computed, recorded);
     let enteredMs: number | null = null;
-    if (stageIndex >= 0 && recorded >= computed) {
+    if (!clocks) {
+      // Scores, grade, persona and stage only: no replay, no SLA clocks.
+    } else if (stageIndex >= 0 && recorded >= computed) {
       const recordedMs = parseInstant(lead.stageEnteredAt);
       enteredMs = Number.isNaN(recordedMs) ? null : recordedMs;
     } else if (stageIndex >= 0) {

@@ -88,8 +88,17 @@ export function compileRules(bundle: Bundle): CompiledRules {
 
 const compiledBundles = new WeakMap<Bundle, CompiledBundle>();
 
+/** What an evaluation computes beyond scores, grade, persona and stage. */
+export interface EvaluateOptions {
+  /**
+   * false: skip the stageEnteredAt replay and the SLA clocks (stageEnteredAt null, sla []), for
+   * callers that only compare scores, grades, personas and stages (`leadpact diff`). Default true.
+   */
+  clocks?: boolean;
+}
+
 /** Scores one lead as of `now` (epoch ms, ISO text or Date). A Bundle is compiled once and cached. */
-export function evaluate(rules: CompiledRules | Bundle, lead: Lead, now: number | string | Date): Outcome {
+export function evaluate(rules: CompiledRules | Bundle, lead: Lead, now: number | string | Date, options?: EvaluateOptions): Outcome {
   let compiled: CompiledBundle;
   if (rules instanceof CompiledBundle) {
     compiled = rules;
@@ -102,7 +111,7 @@ export function evaluate(rules: CompiledRules | Bundle, lead: Lead, now: number 
     }
     compiled = cached;
   }
-  return compiled.evaluate(lead, toEpochMs(now));
+  return compiled.evaluate(lead, toEpochMs(now), options?.clocks !== false);
 }
 
 function toEpochMs(now: number | string | Date): number {

@@ -9,9 +9,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
-import { compileRules, evaluate, type CompiledRules, type Fired, type Outcome } from '../../extension/engine/index';
+import { compileRules, evaluate, type CompiledRules, type EvaluateOptions, type Fired, type Outcome } from '../../extension/engine/index';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError } from './command';
+
+const NO_CLOCKS: EvaluateOptions = { clocks: false };
 
 /** "No stage", "no persona", "no grade" in matrices (a lead the rules do not place). */
 export const NONE = '(none)';
@@ -140,8 +142,9 @@ export class ImpactAccumulator {
 
   add(lead: Lead): void {
     this.count++;
-    const a = evaluate(this.after, lead, this.now);
-    const b = this.before ? evaluate(this.before, lead, this.now) : null;
+    // The impact compares scores, grades, personas and stages: the clocks (stage entry replay, SLA) are not needed.
+    const a = evaluate(this.after, lead, this.now, NO_CLOCKS);
+    const b = this.before ? evaluate(this.before, lead, this.now, NO_CLOCKS) : null;
     bump(this.stageCells, cell(b ? b.stage : undefined, a.stage));
     bump(this.personaCells, cell(b ? b.persona : undefined, a.persona));
     bump(this.gradeCells, cell(b ? b.grade : undefined, a.grade));
