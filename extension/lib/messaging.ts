@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { messages, type MessageKind, type Request, type Response } from './protocol';
 
-// zod v4 compiles a fast path with `new Function` unless told not to; MV3 pages forbid eval.
+// zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
 // Set here because every context that sends or routes messages imports this module first.
 z.config({ jitless: true });
 

@@ -6,7 +6,7 @@ import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, type RemoteRulesConfig } from './policy';
 
-// zod v4 compiles a fast path with `new Function` unless told not to; MV3 pages forbid eval.
+// zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
 z.config({ jitless: true });
 
 export const siteIds = ['gmail', 'outlook', 'linkedin'] as const;
