@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signBundle } from '../../extension/lib/signature';
 import { launchWithExtension, REPO_ROOT, servePages, type LaunchedBrowser } from '../../scripts/demo/browser.ts';
 import { readPrivateKey } from '../../scripts/lib/keys';
-import { optionsPagePath } from './support/extension.ts';
+import { optionsPagePath, readPopupText, saveAndCheckRemoteRules } from './support/extension.ts';
 import { FIXTURE_PAGES } from './support/pages.ts';
 import { makeRelease, type MadeRelease } from './support/release.ts';
 
@@ -50,32 +50,8 @@ describe.skipIf(!chromium)('the released Chrome zip in Chromium', () => {
   /** The released bundle with another version, as the bytes an admin would publish. */
   const bundleAt = (version: string) => `${JSON.stringify({ ...released, version }, null, 2)}\n`;
 
-  /** Clicks "Save and check" and returns the new result message (not the one left from before). */
-  async function saveAndCheck(): Promise<string> {
-    const result = options.locator('section[aria-labelledby="remote-title"] .notice');
-    const before = (await result.count()) > 0 ? await result.innerText() : null;
-    await options.getByRole('button', { name: 'Save and check' }).click();
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      if ((await result.count()) > 0) {
-        const text = (await result.innerText()).trim();
-        if (text !== before?.trim()) return text;
-      }
-      await options.waitForTimeout(100);
-    }
-    throw new Error(`no new result after "Save and check"; the section says: ${await options.locator('section[aria-labelledby="remote-title"]').innerText()}`);
-  }
-
-  async function popupText(): Promise<string> {
-    const popup = await browser.context.newPage();
-    try {
-      await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-      await popup.locator('.facts').waitFor({ timeout: 10_000 });
-      return (await popup.locator('body').innerText()).replace(/\s+/g, ' ');
-    } finally {
-      await popup.close();
-    }
-  }
+  const saveAndCheck = () => saveAndCheckRemoteRules(options);
+  const popupText = () => readPopupText(browser.context, browser.extensionId);
 
   beforeAll(async () => {
     made = await makeRelease();

@@ -15,7 +15,7 @@ import { signBundle } from '../../extension/lib/signature';
 import { launchWithExtension, REPO_ROOT, servePages, type LaunchedBrowser } from '../../scripts/demo/browser.ts';
 import { loadRules } from '../../scripts/lib/rules-repo.ts';
 import { dirSource } from '../../scripts/lib/rules-source.ts';
-import { optionsPagePath } from './support/extension.ts';
+import { optionsPagePath, readPopupText, saveAndCheckRemoteRules } from './support/extension.ts';
 import { FIXTURE_PAGES } from './support/pages.ts';
 
 const chromium = inject('chromium');
@@ -46,32 +46,8 @@ describe.skipIf(!chromium)('remote rules in Chromium', () => {
     return { bundle, signature: JSON.stringify(signature) };
   }
 
-  /** Clicks "Save and check" and returns the new result message (not the one left from before). */
-  async function saveAndCheck(): Promise<string> {
-    const result = options.locator('section[aria-labelledby="remote-title"] .notice');
-    const before = (await result.count()) > 0 ? await result.innerText() : null;
-    await options.getByRole('button', { name: 'Save and check' }).click();
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      if ((await result.count()) > 0) {
-        const text = (await result.innerText()).trim();
-        if (text !== before?.trim()) return text;
-      }
-      await options.waitForTimeout(100);
-    }
-    throw new Error(`no new result after "Save and check"; the section says: ${await options.locator('section[aria-labelledby="remote-title"]').innerText()}`);
-  }
-
-  async function popupText(): Promise<string> {
-    const popup = await browser.context.newPage();
-    try {
-      await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-      await popup.locator('.facts').waitFor({ timeout: 10_000 });
-      return (await popup.locator('body').innerText()).replace(/\s+/g, ' ');
-    } finally {
-      await popup.close();
-    }
-  }
+  const saveAndCheck = () => saveAndCheckRemoteRules(options);
+  const popupText = () => readPopupText(browser.context, browser.extensionId);
 
   beforeAll(async () => {
     const loaded = await loadRules(dirSource(REPO_ROOT));

@@ -47,3 +47,34 @@ export async function importLeads(context: BrowserContext, extensionId: string, 
     await page.close();
   }
 }
+
+/**
+ * Clicks "Save and check" in the options page's remote rules section and returns the new result
+ * message (not the one left from before); fails after 15 s without one.
+ */
+export async function saveAndCheckRemoteRules(options: Page): Promise<string> {
+  const result = options.locator('section[aria-labelledby="remote-title"] .notice');
+  const before = (await result.count()) > 0 ? await result.innerText() : null;
+  await options.getByRole('button', { name: 'Save and check' }).click();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if ((await result.count()) > 0) {
+      const text = (await result.innerText()).trim();
+      if (text !== before?.trim()) return text;
+    }
+    await options.waitForTimeout(100);
+  }
+  throw new Error(`no new result after "Save and check"; the section says: ${await options.locator('section[aria-labelledby="remote-title"]').innerText()}`);
+}
+
+/** The popup's text (whitespace collapsed), read in a new page once its facts are shown. */
+export async function readPopupText(context: BrowserContext, extensionId: string): Promise<string> {
+  const popup = await context.newPage();
+  try {
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await popup.locator('.facts').waitFor({ timeout: 10_000 });
+    return (await popup.locator('body').innerText()).replace(/\s+/g, ' ');
+  } finally {
+    await popup.close();
+  }
+}
