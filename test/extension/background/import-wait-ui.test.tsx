@@ -10,6 +10,7 @@ import { OptionsApp, type OptionsDeps } from '../../../extension/entrypoints/opt
 import { getPolicy } from '../../../extension/lib/policy';
 import { getRemoteRulesConfig, getSettings, saveRemoteRulesSettings, saveSettings } from '../../../extension/lib/settings';
 import { ada, bob, freshDatabaseName, jsonl, testBundle } from './support';
+import { waitUntil } from '../../support/preact-wait';
 
 let root: HTMLElement;
 let page: LeadStore;
@@ -34,15 +35,7 @@ function deps(): OptionsDeps {
   };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    });
-  }
-  throw new Error(`timed out waiting for ${what}; page says: ${root.textContent}`);
-}
+const until = (check: () => boolean, what: string) => waitUntil(check, what, root);
 
 beforeEach(async () => {
   fakeBrowser.reset();

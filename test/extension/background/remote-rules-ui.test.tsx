@@ -10,6 +10,7 @@ import { getPolicy } from '../../../extension/lib/policy';
 import type { RemoteRulesView, Status } from '../../../extension/lib/protocol';
 import { getRemoteRulesConfig, getSettings, saveRemoteRulesSettings, saveSettings } from '../../../extension/lib/settings';
 import { freshDatabaseName, testBundle } from './support';
+import { settle, waitUntil } from '../../support/preact-wait';
 
 const KEY = `leadpact-ed25519:${'A'.repeat(43)}=`;
 const ADMIN_KEY = `leadpact-ed25519:${'B'.repeat(43)}=`;
@@ -49,21 +50,7 @@ function deps(): OptionsDeps {
   };
 }
 
-async function settle(times = 3): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    });
-  }
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await settle(1);
-  }
-  throw new Error(`timed out waiting for ${what}; page says: ${root.textContent}`);
-}
+const until = (check: () => boolean, what: string) => waitUntil(check, what, root);
 
 async function showOptions(): Promise<void> {
   await act(async () => {

@@ -9,6 +9,7 @@ import { OptionsApp, type OptionsDeps } from '../../../extension/entrypoints/opt
 import { getSettings, saveSettings } from '../../../extension/lib/settings';
 import { fakeBrowser } from '../background/fake-env';
 import { ada, bob, freshDatabaseName, jsonl, testBundle } from '../background/support';
+import { settle, waitUntil } from '../../support/preact-wait';
 
 const contacts: MappingFile = {
   kind: 'mapping',
@@ -44,22 +45,7 @@ function deps(): OptionsDeps {
   };
 }
 
-/** Lets promises, IndexedDB callbacks and Preact renders settle. */
-async function settle(times = 5): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    });
-  }
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await settle(1);
-  }
-  throw new Error(`timed out waiting for ${what}; page says: ${root.textContent}`);
-}
+const until = (check: () => boolean, what: string) => waitUntil(check, what, root);
 
 function fileInput(): HTMLInputElement {
   const label = [...root.querySelectorAll('label')].find((candidate) => candidate.textContent?.trim() === 'Import leads');
