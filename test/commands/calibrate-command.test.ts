@@ -1,18 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCalibrate } from '../../scripts/commands/calibrate';
 import type { CalibrationReport } from '../../scripts/lib/calibrate';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { TextSink } from '../support/text-sink';
 
 const NOW = '2026-11-20T12:00:00Z';
 let dir: string;
@@ -43,8 +35,8 @@ afterAll(async () => {
 });
 
 async function run(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const code = await runCalibrate(args, { stdout, stderr, cwd: dir });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -1,21 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackRecord } from '../../extension/background/db';
 import type { Lead } from '../../extension/engine/generated/rules';
 import { runCalibrate } from '../../scripts/commands/calibrate';
 import { runGenerateHistory } from '../../scripts/commands/generate-history';
 import type { CalibrationReport } from '../../scripts/lib/calibrate';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { TextSink } from '../support/text-sink';
 
 const NOW = '2026-11-20T12:00:00Z';
 let dir: string;
@@ -26,16 +18,16 @@ let report: CalibrationReport;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'leadpact-history-'));
-  const out = new Sink();
-  const err = new Sink();
+  const out = new TextSink();
+  const err = new TextSink();
   expect(await runGenerateHistory(['--out', dir, '--now', NOW], { stdout: out, stderr: err, cwd: process.cwd() })).toBe(0);
   expect(err.text).toBe('');
   const lines = async (name: string) => (await readFile(path.join(dir, name), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
   leads = await lines('leads.jsonl');
   feedback = await lines('feedback.jsonl');
   truths = JSON.parse(await readFile(path.join(dir, 'truths.json'), 'utf8'));
-  const json = new Sink();
-  expect(await runCalibrate(['--leads', path.join(dir, 'leads.jsonl'), '--outcome', 'properties.converted', '--now', NOW, '--format', 'json'], { stdout: json, stderr: new Sink(), cwd: process.cwd() })).toBe(0);
+  const json = new TextSink();
+  expect(await runCalibrate(['--leads', path.join(dir, 'leads.jsonl'), '--outcome', 'properties.converted', '--now', NOW, '--format', 'json'], { stdout: json, stderr: new TextSink(), cwd: process.cwd() })).toBe(0);
   report = JSON.parse(json.text);
 }, 120_000);
 
@@ -105,7 +97,7 @@ describe('sample history with planted truths', () => {
   it('is the same for the same seed', async () => {
     const again = await mkdtemp(path.join(tmpdir(), 'leadpact-history-'));
     try {
-      expect(await runGenerateHistory(['--out', again, '--now', NOW], { stdout: new Sink(), stderr: new Sink(), cwd: process.cwd() })).toBe(0);
+      expect(await runGenerateHistory(['--out', again, '--now', NOW], { stdout: new TextSink(), stderr: new TextSink(), cwd: process.cwd() })).toBe(0);
       for (const name of ['leads.jsonl', 'feedback.jsonl']) {
         expect(await readFile(path.join(again, name), 'utf8')).toBe(await readFile(path.join(dir, name), 'utf8'));
       }

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FeedbackRecord } from '../../extension/background/db';
@@ -13,16 +12,9 @@ import { parsePeriod, periodOf, previousWeek, weekOf, zone } from '../../scripts
 import { buildReport } from '../../scripts/lib/report';
 import { formatMinutes, renderReportHtml, renderReportMarkdown } from '../../scripts/lib/report-html';
 import { commitment, event, makeBundle, stage } from '../support/bundles';
+import { TextSink } from '../support/text-sink';
 
 const fixtures = fileURLToPath(new URL('../fixtures/report/', import.meta.url));
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe('report periods', () => {
   it('reads an ISO week as Monday to Sunday local dates', () => {
@@ -231,7 +223,7 @@ describe('the weekly report', () => {
 });
 
 describe('leadpact report (command)', () => {
-  const io = () => ({ stdout: new Sink(), stderr: new Sink(), cwd: fixtures });
+  const io = () => ({ stdout: new TextSink(), stderr: new TextSink(), cwd: fixtures });
 
   it('writes the page, reporting unreadable rows by file, line and column (exit 1)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'leadpact-report-'));

@@ -13,6 +13,7 @@ import { dirSource } from '../../scripts/lib/rules-source';
 import { evaluate, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { generateLeads } from '../../scripts/lib/lead-generator';
+import { TextSink } from '../support/text-sink';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
@@ -25,17 +26,9 @@ beforeAll(async () => {
   bundle = loaded.bundle;
 });
 
-class Collect extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
 async function score(args: string[], options: { stdin?: string; columns?: number; cwd?: string } = {}) {
-  const stdout = new Collect();
-  const stderr = new Collect();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const code = await runScore(['--now', NOW, ...args], {
     stdin: (async function* () {
       if (options.stdin) yield Buffer.from(options.stdin);
@@ -383,7 +376,7 @@ describe('leadpact score: streaming', () => {
         },
       });
       slow.on('drain', () => drains++);
-      const stderr = new Collect();
+      const stderr = new TextSink();
       const code = await runScore(['--now', NOW, file], { stdin: (async function* () {})(), stdout: slow, stderr, stderrIsTTY: false, columns: undefined, cwd: dir });
       expect(code).toBe(0);
       expect(text.trimEnd().split('\n')).toHaveLength(300);
