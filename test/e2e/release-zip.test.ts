@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signBundle } from '../../extension/lib/signature';
 import { launchWithExtension, REPO_ROOT, servePages, type LaunchedBrowser } from '../../scripts/demo/browser.ts';
 import { readPrivateKey } from '../../scripts/lib/keys';
-import { optionsPagePath, readPopupText, saveAndCheckRemoteRules } from './support/extension.ts';
+import { optionsPagePath, readPopupText, routeRemoteRules, saveAndCheckRemoteRules, type ServedRules } from './support/extension.ts';
 import { FIXTURE_PAGES } from './support/pages.ts';
 import { makeRelease, type MadeRelease } from './support/release.ts';
 
@@ -29,11 +29,6 @@ const chromium = inject('chromium');
 
 const RULES_URL = 'https://www.linkedin.com/leadpact-e2e/release/bundle.json';
 const DAY = 86_400_000;
-
-interface Served {
-  bundle: string;
-  signature: string;
-}
 
 const bumpMajor = (version: string, by: number) => `${Number(version.split('.')[0]) + by}.0.0`;
 
@@ -44,7 +39,7 @@ describe.skipIf(!chromium)('the released Chrome zip in Chromium', () => {
   let released: Record<string, unknown>;
   let releasedVersion = '';
   let newerVersion = '';
-  let served: Served | null = null;
+  let served: ServedRules | null = null;
   const fetched: string[] = [];
 
   /** The released bundle with another version, as the bytes an admin would publish. */
@@ -63,14 +58,7 @@ describe.skipIf(!chromium)('the released Chrome zip in Chromium', () => {
     browser = await launchWithExtension({ executablePath: chromium!, extensionDir: made.extensionDir, headless: true });
     await servePages(browser.context, FIXTURE_PAGES);
     // Registered after servePages, so it is asked first (Playwright runs the newest matching route).
-    await browser.context.route(/^https:\/\/www\.linkedin\.com\/leadpact-e2e\//, async (route) => {
-      const url = route.request().url();
-      fetched.push(url);
-      if (!served) return route.fulfill({ status: 404, body: '' });
-      if (url === RULES_URL) return route.fulfill({ status: 200, contentType: 'application/json', body: served.bundle });
-      if (url === `${RULES_URL}.sig`) return route.fulfill({ status: 200, contentType: 'application/json', body: served.signature });
-      return route.fulfill({ status: 404, body: '' });
-    });
+    await routeRemoteRules(browser.context, RULES_URL, () => served, fetched);
     options = await browser.context.newPage();
     options.setDefaultTimeout(10_000);
     await options.goto(`chrome-extension://${browser.extensionId}/${optionsPagePath(made.extensionDir)}`);

@@ -15,7 +15,7 @@ import { signBundle } from '../../extension/lib/signature';
 import { launchWithExtension, REPO_ROOT, servePages, type LaunchedBrowser } from '../../scripts/demo/browser.ts';
 import { loadRules } from '../../scripts/lib/rules-repo.ts';
 import { dirSource } from '../../scripts/lib/rules-source.ts';
-import { optionsPagePath, readPopupText, saveAndCheckRemoteRules } from './support/extension.ts';
+import { optionsPagePath, readPopupText, routeRemoteRules, saveAndCheckRemoteRules, type ServedRules } from './support/extension.ts';
 import { FIXTURE_PAGES } from './support/pages.ts';
 
 const chromium = inject('chromium');
@@ -23,15 +23,10 @@ const extensionDir = inject('e2eExtensionDir');
 
 const RULES_URL = 'https://www.linkedin.com/leadpact-e2e/rules/bundle.json';
 
-interface Served {
-  bundle: string;
-  signature: string;
-}
-
 describe.skipIf(!chromium)('remote rules in Chromium', () => {
   let browser: LaunchedBrowser;
   let options: Page;
-  let served: Served | null = null;
+  let served: ServedRules | null = null;
   let pkcs8: Uint8Array<ArrayBuffer>;
   let publicKey = '';
   let base: Bundle;
@@ -39,7 +34,7 @@ describe.skipIf(!chromium)('remote rules in Chromium', () => {
   let newerVersion = '';
   const fetched: string[] = [];
 
-  async function publish(version: string, tamper = false): Promise<Served> {
+  async function publish(version: string, tamper = false): Promise<ServedRules> {
     const bytes = new TextEncoder().encode(JSON.stringify({ ...base, version }));
     const { signature } = await signBundle(bytes, version, new Date(Date.now() + 7 * 86_400_000).toISOString(), pkcs8);
     const bundle = tamper ? JSON.stringify({ ...base, version, name: `${base.name} (tampered)` }) : new TextDecoder().decode(bytes);
@@ -64,14 +59,7 @@ describe.skipIf(!chromium)('remote rules in Chromium', () => {
     browser = await launchWithExtension({ executablePath: chromium!, extensionDir, headless: true });
     await servePages(browser.context, FIXTURE_PAGES);
     // Registered after servePages, so it is asked first (Playwright runs the newest matching route).
-    await browser.context.route(/^https:\/\/www\.linkedin\.com\/leadpact-e2e\//, async (route) => {
-      const url = route.request().url();
-      fetched.push(url);
-      if (!served) return route.fulfill({ status: 404, body: '' });
-      if (url === RULES_URL) return route.fulfill({ status: 200, contentType: 'application/json', body: served.bundle });
-      if (url === `${RULES_URL}.sig`) return route.fulfill({ status: 200, contentType: 'application/json', body: served.signature });
-      return route.fulfill({ status: 404, body: '' });
-    });
+    await routeRemoteRules(browser.context, RULES_URL, () => served, fetched);
     options = await browser.context.newPage();
     options.setDefaultTimeout(10_000);
     await options.goto(`chrome-extension://${browser.extensionId}/${optionsPagePath(extensionDir)}`);

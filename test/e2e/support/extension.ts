@@ -78,3 +78,26 @@ export async function readPopupText(context: BrowserContext, extensionId: string
     await popup.close();
   }
 }
+
+/** A rules bundle and its signature file, as an admin publishes them. */
+export interface ServedRules {
+  bundle: string;
+  signature: string;
+}
+
+/**
+ * Serves `rulesUrl` and `${rulesUrl}.sig` (under https://www.linkedin.com/leadpact-e2e/) with what
+ * `served()` returns at the time of the request: 404 when it returns null, and for any other URL
+ * there. Every URL asked is pushed to `fetched`. Register after servePages, so it is asked first.
+ */
+export async function routeRemoteRules(context: BrowserContext, rulesUrl: string, served: () => ServedRules | null, fetched: string[]): Promise<void> {
+  await context.route(/^https:\/\/www\.linkedin\.com\/leadpact-e2e\//, async (route) => {
+    const url = route.request().url();
+    fetched.push(url);
+    const current = served();
+    if (!current) return route.fulfill({ status: 404, body: '' });
+    if (url === rulesUrl) return route.fulfill({ status: 200, contentType: 'application/json', body: current.bundle });
+    if (url === `${rulesUrl}.sig`) return route.fulfill({ status: 200, contentType: 'application/json', body: current.signature });
+    return route.fulfill({ status: 404, body: '' });
+  });
+}
