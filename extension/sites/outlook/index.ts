@@ -85,25 +85,23 @@ function toFound(element: Element, mailbox: Mailbox): FoundPerson | undefined {
   return key ? { element, anchor: element, person, key } : undefined;
 }
 
-/** Keeps the outermost of nested elements carrying the same address (one badge per chip). */
-function outermost(elements: Element[], emailOf: (el: Element) => string | undefined): Element[] {
-  return elements.filter((el) => {
-    const email = emailOf(el);
-    return !elements.some((other) => other !== el && other.contains(el) && emailOf(other) === email);
-  });
+/**
+ * The elements that show a mailbox, each read once; of nested elements carrying the same address
+ * only the outermost is kept (one badge per chip).
+ */
+function outermostMailboxes(elements: Element[]): Array<[Element, Mailbox]> {
+  const withMailbox: Array<[Element, Mailbox]> = [];
+  for (const el of elements) {
+    const mailbox = mailboxOf(el);
+    if (mailbox) withMailbox.push([el, mailbox]);
+  }
+  return withMailbox.filter(([el, { email }]) => !withMailbox.some(([other, mailbox]) => other !== el && other.contains(el) && mailbox.email === email));
 }
 
 function listSenders(item: Element, onMiss: MissReporter | undefined): Array<[Element, Mailbox]> {
   for (const selector of LIST_SENDER) {
-    const candidates = queryAllWithin(item, selector.css).filter((el) => el !== item && !isInert(el));
-    const withMailbox = candidates
-      .map((el) => [el, mailboxOf(el)] as const)
-      .filter((pair): pair is readonly [Element, Mailbox] => pair[1] !== undefined);
-    if (withMailbox.length > 0) {
-      const byElement = new Map(withMailbox.map(([el, mb]) => [el, mb.email]));
-      const kept = new Set(outermost(withMailbox.map(([el]) => el), (el) => byElement.get(el)));
-      return withMailbox.filter(([el]) => kept.has(el)).map(([el, mb]) => [el, mb]);
-    }
+    const senders = outermostMailboxes(queryAllWithin(item, selector.css).filter((el) => el !== item && !isInert(el)));
+    if (senders.length > 0) return senders;
   }
   reportMiss(onMiss, 'outlook.list.sender');
   return [];
@@ -111,13 +109,7 @@ function listSenders(item: Element, onMiss: MissReporter | undefined): Array<[El
 
 function recipients(well: Element, selector: CatalogueSelector, onMiss: MissReporter | undefined): Array<[Element, Mailbox]> {
   const tagged = queryAllWithin(well, RECIPIENT_ADDRESS).filter((el) => el !== well && !isInert(el));
-  if (tagged.length > 0) {
-    const emailOf = (el: Element) => mailboxOf(el)?.email;
-    return outermost(tagged, emailOf)
-      .map((el) => [el, mailboxOf(el)] as const)
-      .filter((pair): pair is readonly [Element, Mailbox] => pair[1] !== undefined)
-      .map(([el, mb]) => [el, mb]);
-  }
+  if (tagged.length > 0) return outermostMailboxes(tagged);
   // Plain text "To: Ada Quinto <ada@...>; bram@..." : each address is marked by the element holding its text.
   const out: Array<[Element, Mailbox]> = [];
   const doc = well.ownerDocument;
