@@ -286,14 +286,18 @@ function profileLinks(ctx: Context): void {
     byslug.set(c.slug, Math.max(byslug.get(c.slug) ?? 0, c.rank));
     groupKeys.set(groupOf(c), byslug);
   }
+  // The card's own person is the first profile it links to (photo or name link come before insights);
+  // read once per card, not once per link in it.
+  const cardSlugs = new Map<Element, string | undefined>();
+  const cardSlugOf = (card: Element): string | undefined => {
+    if (!cardSlugs.has(card)) cardSlugs.set(card, slugFromHref(queryAllWithin(card, LINK_CSS).find((a) => isProfileRootLink(a.getAttribute('href')))?.getAttribute('href')));
+    return cardSlugs.get(card);
+  };
   for (const c of candidates) {
     attempt(onMiss, 'linkedin.link.profile', () => {
       const top = groupKeys.get(groupOf(c))?.get(c.slug) ?? 0;
       if (c.rank === 0 || c.rank < top) return;
-      // The card's own person is the first profile it links to (photo or name link come before insights).
-      const cardSlug = c.card
-        ? slugFromHref(queryAllWithin(c.card, LINK_CSS).find((a) => isProfileRootLink(a.getAttribute('href')))?.getAttribute('href'))
-        : undefined;
+      const cardSlug = c.card ? cardSlugOf(c.card) : undefined;
       const title = headlineOfLink(c.link, c.name, c.card, cardSlug === c.slug);
       const person: PersonRef = { linkedin: c.slug, name: c.name };
       withOptional(person, 'company', companyFromHeadline(title));
