@@ -3,7 +3,7 @@
 // team. Exit 1, saying what is missing, when not approved.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, type Command } from '../lib/command';
 import { readTeams } from '../lib/ownership';
 import { repoRoot } from '../lib/paths';
 import { decideApprovals, explainDecision, parseReviews, ReviewsError } from '../lib/reviews';
@@ -35,8 +35,7 @@ const approvals: Command = async (argv) => {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.reviews) throw new CliError(`--reviews <file|-> is required\n${USAGE}`);
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json, not "${format}"`);
+  const format = parseChoice(values.format, ['text', 'json'] as const, 'text');
   const baseRef = values.base ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : 'main');
   const repo = path.resolve(values.repo ?? repoRoot);
 

@@ -5,9 +5,9 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { calibrate, type CalibrationReport, type RuleStats, type Verdict } from '../lib/calibrate';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { repoRoot } from '../lib/paths';
-import { formatProblem, loadCompiledRules, parseNow, readLeadExport } from '../lib/report-input';
+import { formatProblem, loadCompiledRules, readLeadExport } from '../lib/report-input';
 
 const USAGE = `Usage: leadpact calibrate --leads <export> --outcome <field> [options]
 
@@ -62,9 +62,8 @@ export async function runCalibrate(argv: string[], io: CalibrateIo): Promise<num
   const { values } = parsed;
   if (values.leads === undefined) throw new CliError(`--leads <export> is required\n${USAGE}`);
   if (values.outcome === undefined || values.outcome.trim() === '') throw new CliError(`--outcome <field> is required, e.g. --outcome properties.converted\n${USAGE}`);
-  const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new CliError(`--format must be ${FORMATS.join(', ')}, not "${values.format}"`);
-  const now = parseNow(values.now);
+  const format: Format = parseChoice(values.format, FORMATS, 'text');
+  const now = parseInstantOption(values.now);
   const rulesDir = values.rules !== undefined ? path.resolve(io.cwd, values.rules) : path.join(repoRoot, 'rules');
 
   const { bundle, rules } = await loadCompiledRules(rulesDir, 'calibrate', io.cwd);

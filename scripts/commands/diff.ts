@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
 import { ImpactAccumulator, isJsonArrayFile, readLeads } from '../lib/impact';
 import { scoreInParallel } from '../lib/impact-parallel';
@@ -54,9 +54,8 @@ const diffCommand: Command = async (argv) => {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.base) throw new CliError(`--base <git ref> is required\n${USAGE}`);
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be ${FORMATS.join(', ')}, not "${format}"`);
-  const now = parseNow(values.now);
+  const format = parseChoice(values.format, FORMATS, 'text');
+  const now = parseInstantOption(values.now);
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isSafeInteger(top) || top < 0 || top > 1000) throw new CliError(`--top must be a whole number from 0 to 1000, not "${values.top}"`);
   const jobsOption = values.jobs === undefined ? null : Number(values.jobs);
@@ -102,15 +101,6 @@ const diffCommand: Command = async (argv) => {
 };
 
 export default diffCommand;
-
-function parseNow(text: string | undefined): number {
-  if (text === undefined) return Date.now();
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || !Number.isFinite(ms)) {
-    throw new CliError(`--now must be an ISO 8601 date and time with a zone, e.g. 2026-11-20T12:00:00Z; got "${text}"`);
-  }
-  return ms;
-}
 
 async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);

@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { repoRoot } from '../lib/paths';
-import { formatProblem, loadCompiledRules, parseNow, readLeadExport } from '../lib/report-input';
+import { formatProblem, loadCompiledRules, readLeadExport } from '../lib/report-input';
 import { generateHistory } from '../lib/sample-history';
 
 const DEFAULTS = { seed: '7', now: '2026-11-20T12:00:00Z', weeks: '8', leads: path.join('rules', 'samples', 'leads.jsonl'), out: path.join('.output', 'history') };
@@ -50,7 +50,7 @@ export async function runGenerateHistory(argv: string[], io: HistoryIo): Promise
   if (!/^-?\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new CliError(`--seed must be an integer, not "${seedText}"`);
   const weeksText = values.weeks ?? DEFAULTS.weeks;
   if (!/^\d+$/.test(weeksText) || Number(weeksText) < 1 || Number(weeksText) > 104) throw new CliError(`--weeks must be a whole number from 1 to 104, not "${weeksText}"`);
-  const now = parseNow(values.now ?? DEFAULTS.now);
+  const now = parseInstantOption(values.now ?? DEFAULTS.now);
   const rulesDir = values.rules !== undefined ? path.resolve(io.cwd, values.rules) : path.join(repoRoot, 'rules');
   const leadsFile = values.leads ?? (values.rules === undefined ? path.relative(io.cwd, path.join(repoRoot, DEFAULTS.leads)) || DEFAULTS.leads : DEFAULTS.leads);
   const outDir = path.resolve(io.cwd, values.out ?? path.join(repoRoot, DEFAULTS.out));

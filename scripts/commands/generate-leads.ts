@@ -9,7 +9,7 @@ import { Readable, type Duplex, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Event, Lead, MappingFile } from '../../extension/engine/generated/rules';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { generateLeads } from '../lib/lead-generator';
 import { repoRoot, rulesDir } from '../lib/paths';
 import { validateWithSchema } from '../lib/schema-validator';
@@ -55,11 +55,8 @@ const generateLeadsCommand: Command = async (argv) => {
   const seed = parseInteger('--seed', values.seed ?? DEFAULTS.seed, -(2 ** 31), 2 ** 31 - 1);
   const count = parseInteger('--count', values.count ?? DEFAULTS.count, 0, 10_000_000);
   const nowText = values.now ?? DEFAULTS.now;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(nowText) || !Number.isFinite(Date.parse(nowText))) {
-    throw new CliError(`--now must be an ISO 8601 date and time with a zone, e.g. ${DEFAULTS.now}; got "${nowText}"`);
-  }
-  const format = values.format ?? 'jsonl';
-  if (format !== 'jsonl' && format !== 'csv') throw new CliError(`--format must be jsonl or csv, not "${format}"`);
+  parseInstantOption(nowText);
+  const format = parseChoice(values.format, ['jsonl', 'csv'] as const, 'jsonl');
   if (format === 'csv' && !values.map) throw new CliError('--format csv needs --map <mapping id>, e.g. --map hubspot-contacts');
   if (format === 'jsonl' && values.map) throw new CliError('--map only applies to --format csv');
 

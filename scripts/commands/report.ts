@@ -4,12 +4,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { repoRoot } from '../lib/paths';
 import { parsePeriod, PeriodError, previousWeek, zone, type Period } from '../lib/period';
 import { buildReport } from '../lib/report';
 import { renderReportHtml, renderReportMarkdown } from '../lib/report-html';
-import { formatProblem, loadCompiledRules, parseNow, readFeedbackExport, readLeadExport } from '../lib/report-input';
+import { formatProblem, loadCompiledRules, readFeedbackExport, readLeadExport } from '../lib/report-input';
 
 const USAGE = `Usage: leadpact report --leads <export> --feedback <export> [options]
 
@@ -63,9 +63,8 @@ export async function runReport(argv: string[], io: ReportIo): Promise<number> {
   const { values } = parsed;
   if (values.leads === undefined) throw new CliError(`--leads <export> is required\n${USAGE}`);
   if (values.feedback === undefined) throw new CliError(`--feedback <export> is required (the extension's "Export feedback" file)\n${USAGE}`);
-  const format = (values.format ?? 'html') as Format;
-  if (!FORMATS.includes(format)) throw new CliError(`--format must be ${FORMATS.join(' or ')}, not "${values.format}"`);
-  const now = parseNow(values.now);
+  const format: Format = parseChoice(values.format, FORMATS, 'html');
+  const now = parseInstantOption(values.now);
   let period: Period | undefined;
   if (values.period !== undefined) {
     try {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { compileRules, evaluate, RulesError, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
 import { INPUT_FORMATS, InputReadError, type InputFormat } from '../lib/lead-input';
 import { exportFormat, openInputFile, openNamedExport, readLeadRecords, type InputFile } from '../lib/lead-source';
@@ -182,18 +182,10 @@ function readOptions(values: Record<string, string | boolean | undefined>, posit
   if (positionals.length !== 1) {
     throw new CliError(positionals.length === 0 ? `give the export to score (a file, or - for standard input)\n${USAGE}` : `score takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  const format = (values.format as string | undefined) ?? 'jsonl';
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
-  const inputFormat = values['input-format'] as string | undefined;
-  if (inputFormat !== undefined && !(INPUT_FORMATS as readonly string[]).includes(inputFormat)) {
-    throw new CliError(`--input-format must be ${INPUT_FORMATS.join(', ')}, not "${inputFormat}"`);
-  }
-  let now = Date.now();
-  const nowText = values.now as string | undefined;
-  if (nowText !== undefined) {
-    now = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(nowText) ? Date.parse(nowText) : Number.NaN;
-    if (!Number.isFinite(now)) throw new CliError(`--now must be an ISO 8601 instant with a zone, e.g. 2026-11-20T12:00:00Z; got "${nowText}"`);
-  }
+  const format = parseChoice(values.format as string | undefined, OUTPUT_FORMATS, 'jsonl');
+  const inputText = values['input-format'] as string | undefined;
+  const inputFormat = inputText === undefined ? undefined : parseChoice(inputText, INPUT_FORMATS, 'jsonl', '--input-format');
+  const now = parseInstantOption(values.now as string | undefined);
   if (values['events-map'] !== undefined && values.events === undefined) throw new CliError('--events-map goes with --events <activity file>');
   let limit = Number.POSITIVE_INFINITY;
   const limitText = values.limit as string | undefined;

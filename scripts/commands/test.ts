@@ -8,7 +8,7 @@ import { diffLinesUnified } from 'jest-diff';
 import { stringify } from 'yaml';
 import { compileRules, RulesError, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { TestsFile } from '../../extension/engine/generated/rules';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics, formatTextLine, type Diagnostic } from '../lib/diagnostics';
 import { repoRoot } from '../lib/paths';
 import { loadRules } from '../lib/rules-repo';
@@ -51,8 +51,7 @@ const testCommand: Command = async (argv) => {
   const parsed = parseCommandArgs(argv, { format: { type: 'string' }, filter: { type: 'string' }, color: { type: 'boolean' } }, USAGE);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json, not "${format}"`);
+  const format = parseChoice(values.format, ['text', 'json'] as const, 'text');
   if (positionals.length > 1) throw new CliError(`leadpact test takes at most one folder, got ${positionals.length}\n${USAGE}`);
   const { repoDir, rulesSubdir } = locateRules(positionals[0]);
   const color = values.color === true || (format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR);

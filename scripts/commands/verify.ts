@@ -1,7 +1,7 @@
 // `leadpact verify <bundle>`: checks a bundle's signature exactly as the extension does.
 import { readFile } from 'node:fs/promises';
 import { verifyBundleSignature } from '../../extension/lib/signature';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { bundleVersionOf } from './sign';
 
 const usage = `Usage: leadpact verify <bundle> --public-key <key or file> [--sig <file>] [--now <instant>]
@@ -23,8 +23,7 @@ const verify: Command = async (argv) => {
   const file = args.positionals[0];
   const keyArg = args.values['public-key'];
   if (!file || !keyArg) throw new CliError(`a bundle and --public-key are required\n${usage}`);
-  const now = args.values.now ? Date.parse(args.values.now) : Date.now();
-  if (!Number.isFinite(now)) throw new CliError(`--now ${args.values.now}: not an ISO instant`);
+  const now = parseInstantOption(args.values.now);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));

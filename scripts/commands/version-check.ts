@@ -2,7 +2,7 @@
 // changes need (DESIGN 6), and rules/CHANGELOG.md must have an entry for it. Exit 1 when not.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics, type Diagnostic } from '../lib/diagnostics';
 import { repoRoot } from '../lib/paths';
 import { compareWithBase } from '../lib/rules-changes-load';
@@ -28,8 +28,7 @@ const versionCheck: Command = async (argv) => {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.base) throw new CliError(`--base <git ref> is required\n${USAGE}`);
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be ${FORMATS.join(', ')}, not "${format}"`);
+  const format = parseChoice(values.format, FORMATS, 'text');
   const repo = path.resolve(values.repo ?? repoRoot);
 
   const { base, head, changes } = await compareWithBase(repo, values.base);

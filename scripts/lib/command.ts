@@ -45,3 +45,26 @@ export function parseCommandArgs<T extends Options>(
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
   }
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * `--now` and other instants: ISO 8601 with a zone (2026-11-20T12:00:00Z), or a date (UTC
+ * midnight); the current time when absent. Every command reads instants the same way.
+ */
+export function parseInstantOption(text: string | undefined, flag = '--now'): number {
+  if (text === undefined) return Date.now();
+  const ms = ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new CliError(`${flag} must be an ISO 8601 instant with a zone, e.g. 2026-11-20T12:00:00Z; got "${text}"`);
+  return ms;
+}
+
+/** `--format` and other closed choices: the value (or the default), else a CliError naming them. */
+export function parseChoice<T extends string>(text: string | undefined, choices: readonly T[], fallback: T, flag = '--format'): T {
+  const value = text ?? fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    const named = choices.length === 2 ? choices.join(' or ') : choices.join(', ');
+    throw new CliError(`${flag} must be ${named}, not "${value}"`);
+  }
+  return value as T;
+}

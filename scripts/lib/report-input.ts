@@ -143,14 +143,6 @@ export async function readFeedbackExport(file: string, bundle: Bundle, cwd: stri
   return result;
 }
 
-/** `--now`: an ISO 8601 instant with a zone (as `leadpact score` takes it); the current time when absent. */
-export function parseNow(text: string | undefined): number {
-  if (text === undefined) return Date.now();
-  const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new CliError(`--now must be an ISO 8601 instant with a zone, e.g. 2026-11-20T12:00:00Z; got "${text}"`);
-  return ms;
-}
-
 /** The rules of a folder (default: this repository's rules/), compiled; their errors end the run. */
 export async function loadCompiledRules(rulesDir: string, command: string, cwd: string): Promise<{ bundle: Bundle; rules: CompiledRules }> {
   const rulesSubdir = path.basename(rulesDir);
