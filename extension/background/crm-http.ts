@@ -39,6 +39,14 @@ export function retryAfterMs(header: string | null, now: number): number | null 
   return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }
 
+/**
+ * How long to wait after the `failures`-th failure in a row: `baseMs` doubled for each further
+ * one, up to `maxMs`; a longer Retry-After from the server wins. (The CRM sync and the webhook.)
+ */
+export function backoffMs(failures: number, retryAfter: number | null, baseMs: number, maxMs: number): number {
+  return Math.max(Math.min(maxMs, baseMs * 2 ** (failures - 1)), retryAfter ?? 0);
+}
+
 export async function crmJson(http: CrmHttp, url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
   if (new URL(url).origin !== http.origin) throw new CrmHttpError(`refusing to send the CRM token to ${new URL(url).origin}`, null);
   for (let attempt = 0; ; attempt++) {

@@ -13,7 +13,7 @@ import { parseLeadRecord } from '../engine/lead-record';
 import { compileMapping, MappingError } from '../engine/mapping';
 import { watchPolicy } from '../lib/policy';
 import { watchCrmSettings, type CrmConfig } from '../lib/settings';
-import { CrmHttpError, type CrmHttp } from './crm-http';
+import { backoffMs, CrmHttpError, type CrmHttp } from './crm-http';
 import { fetchHubspotContacts } from './crm-hubspot';
 import { fetchRestRecords } from './crm-rest';
 import type { LeadStore } from './store';
@@ -141,7 +141,6 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
     } catch (error) {
       const failures = previous.failures + 1;
       const retryAfter = error instanceof CrmHttpError ? error.retryAfterMs : null;
-      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (failures - 1));
       const next: CrmSyncState = {
         ...previous,
         lastError: {
@@ -150,7 +149,7 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
           status: error instanceof CrmHttpError ? error.status : null,
         },
         failures,
-        nextAttemptAt: new Date(now() + Math.max(backoff, retryAfter ?? 0)).toISOString(),
+        nextAttemptAt: new Date(now() + backoffMs(failures, retryAfter, BASE_BACKOFF_MS, MAX_BACKOFF_MS)).toISOString(),
       };
       await crmSyncStateItem.setValue(next);
       log(`CRM sync failed (${failures} in a row): ${next.lastError!.message}`);

@@ -9,7 +9,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { watchWebhookSettings, type WebhookSettings } from '../lib/settings';
 import { crmOrigin } from './crm-sync';
-import { retryAfterMs } from './crm-http';
+import { backoffMs, retryAfterMs } from './crm-http';
 import type { FeedbackRecord } from './db';
 import type { LeadStore } from './store';
 
@@ -136,7 +136,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
             ...entry,
             attempts,
             lastError: result.message,
-            nextAttemptAt: now() + Math.max(Math.min(WEBHOOK_MAX_BACKOFF_MS, WEBHOOK_BASE_BACKOFF_MS * 2 ** (attempts - 1)), result.retryAfter ?? 0),
+            nextAttemptAt: now() + backoffMs(attempts, result.retryAfter, WEBHOOK_BASE_BACKOFF_MS, WEBHOOK_MAX_BACKOFF_MS),
           };
       const entries = [...outbox.entries];
       entries[index] = updated;
