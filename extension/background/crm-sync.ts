@@ -90,16 +90,16 @@ export interface CrmSync {
   nextDue(): Promise<number | null>;
 }
 
-/** An endpoint the sync may use: https, or http on this machine (a local test or proxy). */
-export function crmOrigin(endpoint: string): { ok: true; url: URL } | { ok: false; message: string } {
+/** An endpoint the sync (or the webhook) may use: https, or http on this machine (a local test or proxy). `what` names it in the message. */
+export function crmOrigin(endpoint: string, what = 'the CRM endpoint'): { ok: true; url: URL } | { ok: false; message: string } {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return { ok: false, message: `the CRM endpoint is not a URL: ${endpoint}` };
+    return { ok: false, message: `${what} is not a URL: ${endpoint}` };
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return { ok: false, message: 'the CRM endpoint must start with https://' };
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return { ok: false, message: `${what} must start with https://` };
   return { ok: true, url };
 }
 

@@ -112,10 +112,10 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     const settings = await deps.settings();
     if (!settings.url) return read();
     let outbox = await collect(settings);
-    const checked = crmOrigin(settings.url);
+    const checked = crmOrigin(settings.url, 'the webhook URL');
     blocked = true;
     if (!checked.ok) {
-      log(`feedback webhook: ${checked.message.replace('CRM endpoint', 'webhook URL')}`);
+      log(`feedback webhook: ${checked.message}`);
       return outbox;
     }
     if (!(await deps.hasPermission(checked.url.origin))) {
