@@ -5,7 +5,7 @@
  * rules/CHANGELOG.md needs an entry for the new version.
  */
 import semver from 'semver';
-import { BUMP_ORDER, type Bump, type RuleChange } from './rules-changes';
+import { BUMP_ORDER, requiredBump, type Bump, type RuleChange } from './rules-changes';
 
 export interface VersionCheckInput {
   baseRef: string;
@@ -41,7 +41,7 @@ export function checkVersion(input: VersionCheckInput): VersionCheckResult {
   const problems: VersionProblem[] = [];
   const notes: string[] = [];
   const { changes, baseVersion, headVersion } = input;
-  const required = requiredOf(changes);
+  const required = requiredBump(changes);
   let actual: Bump | null = null;
   let suggested: string | null = null;
 
@@ -95,12 +95,6 @@ export function checkVersion(input: VersionCheckInput): VersionCheckResult {
   } else notes.push(`${input.changelogPath} has an entry for ${head}`);
 
   return { ok: problems.length === 0, required, actual, suggested, problems, notes };
-}
-
-function requiredOf(changes: readonly RuleChange[]): Bump | null {
-  let best: Bump | null = null;
-  for (const change of changes) if (!best || BUMP_ORDER[change.bump] > BUMP_ORDER[best]) best = change.bump;
-  return best;
 }
 
 /** "a major bump is needed: persona practitioner removed" with the first few reasons. */
