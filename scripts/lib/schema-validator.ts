@@ -96,17 +96,6 @@ export function schemaPointer(schema: unknown): string | undefined {
   return schema !== null && typeof schema === 'object' ? load().pointers.get(schema) : undefined;
 }
 
-/** The schema object at an address, e.g. for its property names. */
-export function schemaAt(address: string): Record<string, unknown> | undefined {
-  const [file, pointer = ''] = address.split('#');
-  let node: unknown = load().files.get(file ?? '');
-  for (const segment of pointer.split('/').slice(1)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
-}
-
 function validator(address: string): ValidateFunction {
   const validate = load().ajv.getSchema(address);
   if (!validate) throw new Error(`no schema at ${address}`);
