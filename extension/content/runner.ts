@@ -23,7 +23,7 @@
  * page: which element was handled and which badge belongs to whom live in WeakMaps.
  */
 import type { LookupResult, PersonQuery, Request } from '../lib/protocol';
-import { observe } from '../lib/observe';
+import { observe, topmostConnected } from '../lib/observe';
 import type { FoundPerson, PageMemo, Site } from '../sites/types';
 import { BADGE_TAG, mountBadge, type BadgeHandle, type BadgeViewProps } from '../ui/badge-host';
 import type { Decide } from '../ui/DecisionForm';
@@ -98,23 +98,6 @@ interface Session {
   /** The URL changed: a new page view. */
   navigated(): void;
   stop(): void;
-}
-
-/** Elements of the set that are not inside another element of the set. */
-function topmost(elements: Set<Element>): Element[] {
-  const out: Element[] = [];
-  for (const element of elements) {
-    if (!element.isConnected) continue;
-    let covered = false;
-    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-      if (elements.has(parent)) {
-        covered = true;
-        break;
-      }
-    }
-    if (!covered) out.push(element);
-  }
-  return out;
 }
 
 export function runSite(ctx: RunnerContext, site: Site, deps: RunnerDeps, options: RunnerOptions = {}): RunningSite {
@@ -423,7 +406,7 @@ function startSession(
   function processRoots(): void {
     rootsScheduled = false;
     if (signal.aborted) return;
-    const batch = topmost(roots);
+    const batch = topmostConnected(doc, roots);
     const changed = Array.from(changedRoots).filter((root) => root.isConnected);
     roots = new Set();
     changedRoots = new Set();

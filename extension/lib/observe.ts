@@ -115,8 +115,8 @@ function safeQueryAll(root: ParentNode, selector: string): Element[] {
   }
 }
 
-/** Added elements that are still in `root` and not inside another added element of the same batch. */
-function topmostConnected(root: ObservedRoot, added: Element[]): Element[] {
+/** Elements that are still in `root` and not inside another element of the same batch. */
+export function topmostConnected(root: ObservedRoot, added: Iterable<Element>): Element[] {
   const batch = new Set(added);
   const out: Element[] = [];
   for (const element of batch) {
