@@ -397,10 +397,15 @@ function startSession(
     const url = pageUrl();
     if (!url) return;
     const current = scan(doc, url);
+    dropWhere((entry) => !current.has(entry), 'runner:reconcile');
+  }
+
+  /** Drops every entry with a badge or a pending lookup that `isStale` picks. */
+  function dropWhere(isStale: (entry: Entry) => boolean, missId: string): void {
     const stale: Entry[] = [];
-    for (const entry of live) if (!current.has(entry)) stale.push(entry);
-    for (const set of waiting.values()) for (const entry of set) if (!current.has(entry)) stale.push(entry);
-    for (const entry of stale) guard('runner:reconcile', () => drop(entry));
+    for (const entry of live) if (isStale(entry)) stale.push(entry);
+    for (const set of waiting.values()) for (const entry of set) if (isStale(entry)) stale.push(entry);
+    for (const entry of stale) guard(missId, () => drop(entry));
   }
 
   function processRoots(): void {
@@ -416,10 +421,7 @@ function startSession(
     for (const root of batch) for (const entry of scan(root, url)) found.add(entry);
     if (changed.length === 0) return;
     const inside = (entry: Entry) => changed.some((root) => root === entry.element || root.contains(entry.element));
-    const stale: Entry[] = [];
-    for (const entry of live) if (!found.has(entry) && inside(entry)) stale.push(entry);
-    for (const set of waiting.values()) for (const entry of set) if (!found.has(entry) && inside(entry)) stale.push(entry);
-    for (const entry of stale) guard('runner:changed', () => drop(entry));
+    dropWhere((entry) => !found.has(entry) && inside(entry), 'runner:changed');
   }
 
   // ---- Lookups ------------------------------------------------------------------------------
