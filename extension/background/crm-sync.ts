@@ -13,6 +13,7 @@ import { parseLeadRecord } from '../engine/lead-record';
 import { compileMapping, MappingError } from '../engine/mapping';
 import { watchPolicy } from '../lib/policy';
 import { watchCrmSettings, type CrmConfig } from '../lib/settings';
+import { setAlarmAt } from './alarms';
 import { backoffMs, CrmHttpError, type CrmHttp } from './crm-http';
 import { fetchHubspotContacts } from './crm-hubspot';
 import { fetchRestRecords } from './crm-rest';
@@ -241,15 +242,10 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
  * Listeners are added in the worker's first turn, as MV3 requires.
  */
 export function scheduleCrmSync(crm: CrmSync, log: (message: string) => void): () => void {
-  const reschedule = async () => {
-    const due = await crm.nextDue();
-    await browser.alarms.clear(CRM_SYNC_ALARM);
-    if (due !== null) await browser.alarms.create(CRM_SYNC_ALARM, { when: Math.max(due, Date.now() + 1_000) });
-  };
   const runIfDue = (why: string) => {
     crm
       .syncIfDue()
-      .then(reschedule)
+      .then(() => reschedule(crm))
       .catch((error: unknown) => log(`CRM sync (${why}) failed: ${error instanceof Error ? error.message : String(error)}`));
   };
   const onAlarm = (alarm: { name: string }) => {
@@ -273,8 +269,11 @@ export function scheduleCrmSync(crm: CrmSync, log: (message: string) => void): (
 /** "Sync now" from the options page: sync, then set the alarm for the next one. */
 export async function syncNowAndReschedule(crm: CrmSync): Promise<CrmSyncState> {
   const result = await crm.sync();
-  const due = await crm.nextDue();
-  await browser.alarms.clear(CRM_SYNC_ALARM);
-  if (due !== null) await browser.alarms.create(CRM_SYNC_ALARM, { when: Math.max(due, Date.now() + 1_000) });
+  await reschedule(crm);
   return result;
+}
+
+/** Sets the alarm for the next automatic sync (cleared when none is configured). */
+async function reschedule(crm: CrmSync): Promise<void> {
+  await setAlarmAt(CRM_SYNC_ALARM, await crm.nextDue());
 }

@@ -8,6 +8,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { watchWebhookSettings, type WebhookSettings } from '../lib/settings';
+import { setAlarmAt } from './alarms';
 import { crmOrigin } from './crm-sync';
 import { backoffMs, retryAfterMs } from './crm-http';
 import type { FeedbackRecord } from './db';
@@ -181,11 +182,7 @@ export function scheduleWebhook(webhook: Webhook, log: (message: string) => void
   const round = (why: string) => {
     webhook
       .flush()
-      .then(async () => {
-        const due = await webhook.nextDue();
-        await browser.alarms.clear(WEBHOOK_ALARM);
-        if (due !== null) await browser.alarms.create(WEBHOOK_ALARM, { when: Math.max(due, Date.now() + 1_000) });
-      })
+      .then(async () => setAlarmAt(WEBHOOK_ALARM, await webhook.nextDue()))
       .catch((error: unknown) => log(`feedback webhook (${why}) failed: ${error instanceof Error ? error.message : String(error)}`));
   };
   const onAlarm = (alarm: { name: string }) => {
