@@ -16,7 +16,7 @@ import { EstimateCard } from './EstimateCard';
 import { formatScore } from './format';
 import { LeadCard } from './LeadCard';
 import { estimateBadgeName, estimateBadgeText, leadBadgeName, stageCode } from './names';
-import { mostUrgent, readSla, slaShortText } from './sla';
+import { slaShortText, urgentSla } from './sla';
 
 export interface BadgeProps {
   result: LookupResult;
@@ -53,9 +53,9 @@ export function badgeFace(result: LookupResult, receivedAt: number, now: number,
   if (lead.grade) parts.push({ cls: 'grade', text: lead.grade });
   // The face carries the short code; the full label is in the accessible name (and the tooltip) and the card.
   if (lead.stage) parts.push({ cls: 'pill', text: stageCode(lead.stage) });
-  const urgent = mostUrgent(lead.sla.map((sla) => readSla(sla, receivedAt, now)));
+  const urgent = urgentSla(lead.sla, receivedAt, now);
   if (urgent) parts.push({ cls: `sla sla-${urgent.state}`, text: slaShortText(urgent) ?? '', shape: urgent.state });
-  return { name: leadBadgeName(lead, receivedAt, now), estimate: false, parts };
+  return { name: leadBadgeName(lead, receivedAt, now, urgent), estimate: false, parts };
 }
 
 /** Replaces the button's content and names with the face (the button element itself stays). */

@@ -4,14 +4,16 @@
  */
 import type { EstimateView, LeadView, PersonQuery } from '../lib/protocol';
 import { formatScore } from './format';
-import { mostUrgent, readSla, slaPhrase } from './sla';
+import { slaPhrase, urgentSla } from './sla';
 
-/** "Lead score 72, grade B, MQL, first touch due in 1h 35m" (a met or late clock is left out). */
-export function leadBadgeName(lead: LeadView, receivedAt: number, now: number): string {
+/**
+ * "Lead score 72, grade B, MQL, first touch due in 1h 35m" (a met or late clock is left out).
+ * `urgent`: the lead's most urgent clock at `now`, when the caller has already read it.
+ */
+export function leadBadgeName(lead: LeadView, receivedAt: number, now: number, urgent = urgentSla(lead.sla, receivedAt, now)): string {
   const parts = [`Lead score ${formatScore(lead.total)}`];
   if (lead.grade) parts.push(`grade ${lead.grade}`);
   if (lead.stage) parts.push(lead.stage.label);
-  const urgent = mostUrgent(lead.sla.map((sla) => readSla(sla, receivedAt, now)));
   if (urgent) parts.push(slaPhrase(urgent));
   return parts.join(', ');
 }

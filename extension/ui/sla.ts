@@ -48,6 +48,11 @@ export function mostUrgent(readings: readonly SlaReading[]): SlaReading | undefi
   return open[0];
 }
 
+/** The open commitment to show on the badge of a lead with these clocks, read at `now`. */
+export function urgentSla(slas: readonly SlaView[], receivedAt: number, now: number): SlaReading | undefined {
+  return mostUrgent(slas.map((sla) => readSla(sla, receivedAt, now)));
+}
+
 /** "due in 1h 35m", "overdue by 25m", "met", "met late". */
 export function slaStatusText(reading: SlaReading): string {
   const { state, minutes } = reading;
