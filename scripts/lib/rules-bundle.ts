@@ -4,38 +4,30 @@
  * the extension never runs them.
  */
 import { createHash } from 'node:crypto';
-import type {
-  Bundle,
-  FieldsFile,
-  LifecycleFile,
-  MappingFile,
-  PersonasFile,
-  ProjectFile,
-  ScoringModelFile,
-  SlaFile,
-} from '../../extension/engine/generated/rules';
+import type { Bundle } from '../../extension/engine/generated/rules';
 import { canonicalJson } from './canonical-json';
-import type { RulesFile } from './semantic-context';
+import type { RulesKind } from './rules-layout';
+import { rulesByKind, type KindData, type RulesFile } from './semantic-context';
 import { bundleSchemaProblem } from './schema-validator';
 
 /** Builds the bundle from files that passed validation; throws when a required file is missing. */
 export function buildBundle(files: readonly RulesFile[], commit: string | null): Bundle {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const one = <T>(kind: RulesFile['kind']): T => {
-    const file = sorted.find((f) => f.kind === kind);
+  const byKind = rulesByKind(files);
+  const one = <K extends RulesKind>(kind: K): KindData[K] => {
+    const file = byKind.one(kind);
     if (!file) throw new Error(`cannot build a bundle without a ${kind} file`);
-    return structuredClone(file.data) as T;
+    return structuredClone(file.data);
   };
-  const many = <T>(kind: RulesFile['kind']): T[] => sorted.filter((f) => f.kind === kind).map((f) => structuredClone(f.data) as T);
+  const many = <K extends RulesKind>(kind: K): KindData[K][] => byKind.many(kind).map((f) => structuredClone(f.data));
 
-  const project = one<ProjectFile>('project');
-  const models = many<ScoringModelFile>('scoring-model');
+  const project = one('project');
+  const models = many('scoring-model');
   for (const model of models) inheritOwner(model.rules, model.owner);
-  const personas = one<PersonasFile>('personas');
+  const personas = one('personas');
   inheritOwner(personas.personas, personas.owner);
-  const lifecycle = one<LifecycleFile>('lifecycle');
+  const lifecycle = one('lifecycle');
   inheritOwner(lifecycle.stages, lifecycle.owner);
-  const sla = one<SlaFile>('sla');
+  const sla = one('sla');
   inheritOwner(sla.commitments, sla.owner);
   inheritOwner(sla.goals ?? [], sla.owner);
 
@@ -46,12 +38,12 @@ export function buildBundle(files: readonly RulesFile[], commit: string | null):
     version: project.version,
     commit,
     project,
-    fields: one<FieldsFile>('fields'),
+    fields: one('fields'),
     models,
     personas,
     lifecycle,
     sla,
-    mappings: many<MappingFile>('mapping'),
+    mappings: many('mapping'),
   };
   const bundle: Bundle = { ...unhashed, hash: bundleHash(unhashed) };
   const problem = bundleSchemaProblem(bundle);

@@ -3,19 +3,9 @@
  * schemas. Each finding has a stable code (see the list in docs of `leadpact validate`) and sits
  * where the problem is. Order: what other checks rely on (score ranges) first.
  */
-import type {
-  FieldsFile,
-  LifecycleFile,
-  MappingFile,
-  PersonasFile,
-  ProjectFile,
-  ScoringModelFile,
-  SlaFile,
-  TestsFile,
-} from '../../extension/engine/generated/rules';
 import type { Diagnostic } from './diagnostics';
 import { checkCondition } from './semantic-conditions';
-import { listNames, SemanticContext, type RulesFile } from './semantic-context';
+import { listNames, rulesByKind, SemanticContext, type RulesFile } from './semantic-context';
 import { checkDuplicateIds } from './semantic-ids';
 import { checkGrade, checkPersonas, checkStages, reportNever } from './semantic-lifecycle';
 import { checkMappings } from './semantic-mappings';
@@ -26,18 +16,16 @@ import { didYouMean } from './rules-suggest';
 import type { DataPath } from './schema-validator';
 
 export function runSemanticChecks(files: readonly RulesFile[]): Diagnostic[] {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const one = <T>(kind: RulesFile['kind']) => sorted.find((f) => f.kind === kind) as RulesFile<T> | undefined;
-  const many = <T>(kind: RulesFile['kind']) => sorted.filter((f) => f.kind === kind) as RulesFile<T>[];
+  const { sorted, one, many } = rulesByKind(files);
   const ctx = new SemanticContext(
-    one<ProjectFile>('project'),
-    one<FieldsFile>('fields'),
-    many<ScoringModelFile>('scoring-model'),
-    one<PersonasFile>('personas'),
-    one<LifecycleFile>('lifecycle'),
-    one<SlaFile>('sla'),
-    many<MappingFile>('mapping'),
-    many<TestsFile>('tests'),
+    one('project'),
+    one('fields'),
+    many('scoring-model'),
+    one('personas'),
+    one('lifecycle'),
+    one('sla'),
+    many('mapping'),
+    many('tests'),
   );
   checkFieldNames(ctx);
   if (ctx.project) checkTimezone(ctx, ctx.project, ['timezone'], ctx.project.data.timezone);

@@ -26,6 +26,28 @@ export interface RulesFile<T = unknown> {
   doc: ParsedYaml;
 }
 
+/** The data of each kind's files. */
+export interface KindData {
+  project: ProjectFile;
+  fields: FieldsFile;
+  'scoring-model': ScoringModelFile;
+  personas: PersonasFile;
+  lifecycle: LifecycleFile;
+  sla: SlaFile;
+  mapping: MappingFile;
+  tests: TestsFile;
+}
+
+/** The files in path order, with the first file of a kind and all files of a kind in that order. */
+export function rulesByKind(files: readonly RulesFile[]) {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    sorted,
+    one: <K extends RulesKind>(kind: K) => sorted.find((f) => f.kind === kind) as RulesFile<KindData[K]> | undefined,
+    many: <K extends RulesKind>(kind: K) => sorted.filter((f) => f.kind === kind) as RulesFile<KindData[K]>[],
+  };
+}
+
 export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'list';
 
 /** What a condition may name: a declared field, an event prop, or a derived value. */
