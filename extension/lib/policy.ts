@@ -26,7 +26,7 @@ export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
 export function readPolicy(stored: unknown): ManagedPolicy {
   const parsed = ManagedPolicy.safeParse(stored ?? {});
   if (!parsed.success) return {};
-  return dropUndefined(parsed.data);
+  return stripUndefined(parsed.data);
 }
 
 /**
@@ -76,13 +76,14 @@ export function applyRemoteRulesPolicy(local: { url: string; publicKeys: string[
 
 /** The sites whose switch the policy sets (and so locks). */
 export function lockedSites(policy: ManagedPolicy): Partial<Record<'gmail' | 'outlook' | 'linkedin', boolean>> {
-  return dropUndefined(policy.sites ?? {});
+  return stripUndefined(policy.sites ?? {});
 }
 
 export function cleanKeys(keys: readonly string[]): string[] {
   return [...new Set(keys.map((key) => key.trim()).filter(Boolean))];
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** The object without its undefined entries (a zod `.partial()` result merged over defaults). */
+export function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }

@@ -4,7 +4,7 @@
 // falls back to the default instead of breaking the extension.
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
-import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, type RemoteRulesConfig } from './policy';
+import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, type RemoteRulesConfig } from './policy';
 
 // zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
 z.config({ jitless: true });
@@ -117,10 +117,6 @@ export function watchSettings(onChange: (settings: Settings) => void): () => voi
 /** The name recorded with a decision. */
 export function repNameOrMe(settings: Settings): string {
   return settings.repName.trim() || 'me';
-}
-
-function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
 /** CRM sync (crm-sync.ts) as the rep set it; the policy's `crmEndpoint` sets and locks the endpoint. */
