@@ -59,6 +59,8 @@ interface Context {
   onMiss: MissReporter | undefined;
   memo: PageMemo | undefined;
   owners: Set<string>;
+  /** The profile links inside `root`, read once for the messaging and profile-link steps. */
+  links: Element[];
   seen: Set<Element>;
   found: FoundPerson[];
 }
@@ -261,7 +263,7 @@ function profileLinks(ctx: Context): void {
   if (SALES_PATH.test(ctx.url.pathname)) return; // Sales Navigator links read "View LinkedIn profile": handled by salesNavigator
   const mainSlug = PROFILE_PATH.test(ctx.url.pathname) ? slugFromHref(ctx.url.href) : undefined;
   const candidates: LinkCandidate[] = [];
-  for (const link of queryAllWithin(ctx.root, LINK_CSS)) {
+  for (const link of ctx.links) {
     attempt(onMiss, 'linkedin.link.profile', () => {
       if (ctx.seen.has(link) || isInert(link)) return;
       const href = link.getAttribute('href');
@@ -365,7 +367,7 @@ function messaging(ctx: Context): void {
   // Conversations keep their counterpart for the page view (a new thread is a new URL): with a
   // memo, a message arriving in an open conversation does not re-read the conversation.
   const cache = remember(ctx.memo, 'linkedin.counterparts', () => new WeakMap<Element, Map<string, Counterpart>>());
-  for (const link of queryAllWithin(ctx.root, LINK_CSS)) {
+  for (const link of ctx.links) {
     attempt(ctx.onMiss, 'linkedin.messaging.link', () => {
       if (ctx.seen.has(link) || isInert(link)) return;
       const href = link.getAttribute('href');
@@ -438,7 +440,7 @@ function salesNavigator(ctx: Context): void {
 
 function findPeople(root: ParentNode, url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[] {
   const doc = documentOf(root);
-  const ctx: Context = { root, doc, url, onMiss, memo, owners: new Set(), seen: new Set(), found: [] };
+  const ctx: Context = { root, doc, url, onMiss, memo, owners: new Set(), links: queryAllWithin(root, LINK_CSS), seen: new Set(), found: [] };
   const steps: Array<[string, (c: Context) => void]> = [
     ['linkedin.owner', (c) => { c.owners = ownerNames(c); }],
     ['linkedin.profile', profilePage],
