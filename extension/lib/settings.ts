@@ -109,11 +109,6 @@ export function watchRemoteRulesSettings(onChange: () => void): () => void {
   return remoteRulesItem.watch(() => onChange());
 }
 
-/** Calls `onChange` with the complete settings whenever they change; returns the unwatch function. */
-export function watchSettings(onChange: (settings: Settings) => void): () => void {
-  return settingsItem.watch((stored) => onChange(readSettings(stored)));
-}
-
 /** The name recorded with a decision. */
 export function repNameOrMe(settings: Settings): string {
   return settings.repName.trim() || 'me';
