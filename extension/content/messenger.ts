@@ -32,7 +32,8 @@ export interface Messenger {
 
 type Rec = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Rec {
+/** A plain object (not null, not an array): the one shape check of the zod-free readers here and in site-switch.ts. */
+export function isRecord(value: unknown): value is Rec {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 const isString = (value: unknown): value is string => typeof value === 'string';

@@ -4,6 +4,7 @@
  * boolean is read here, with the same fallback as `readSettings`: anything but a stored boolean
  * means "on" (DESIGN 7: a new install shows badges). A test keeps the two readers in step.
  */
+import { isRecord } from './messenger';
 import type { SiteSwitch } from './runner';
 
 /** Where lib/settings.ts keeps the settings (`storage.defineItem('local:settings')`). */
@@ -18,10 +19,6 @@ export interface SettingsArea {
     addListener(listener: (changes: Record<string, { newValue?: unknown }>) => void): void;
     removeListener(listener: (changes: Record<string, { newValue?: unknown }>) => void): void;
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether the stored settings leave this site on. */
