@@ -188,7 +188,9 @@ describe('Gmail site contract', () => {
     for (const fixture of [THREADLIST, MESSAGE]) {
       loadFixture(fixture);
       expect(() => document.querySelectorAll(site.watch)).not.toThrow();
-      for (const f of find(fixture)) expect(f.element.matches(site.watch)).toBe(true);
+      const found = find(fixture);
+      expect(found.length, fixture).toBeGreaterThan(0);
+      for (const f of found) expect(f.element.matches(site.watch)).toBe(true);
     }
   });
 });
