@@ -3,6 +3,7 @@
  * events, conversion goals go up the lifecycle, warnings come before deadlines, opening hours
  * open before they close, and every time zone exists.
  */
+import { parseDuration, type Duration } from '../../extension/engine/duration';
 import { checkCondition, reportUnknownEvent } from './semantic-conditions';
 import { listNames, type RulesFile, type SemanticContext } from './semantic-context';
 import { closest, didYouMean } from './rules-suggest';
@@ -63,14 +64,12 @@ export function checkStageName(ctx: SemanticContext, file: RulesFile, path: Data
   return false;
 }
 
-const UNIT_MINUTES: Readonly<Record<string, number>> = { m: 1, h: 60, d: 1440, w: 10080, bh: 60 };
-
 /** warn must be shorter than within, on the same clock (business hours or wall clock). */
 function checkWarn(ctx: SemanticContext, file: RulesFile, path: DataPath, within: string, warn: string): void {
-  const a = parseDuration(within);
-  const b = parseDuration(warn);
+  const a = durationOf(within);
+  const b = durationOf(warn);
   if (!a || !b) return;
-  if ((a.unit === 'bh') !== (b.unit === 'bh')) {
+  if (a.business !== b.business) {
     ctx.report(file, [...path, 'warn'], 'mixed-duration-units', `warn ${warn} and within ${within} run on different clocks: use bh for both, or wall-clock units (m, h, d, w) for both`);
     return;
   }
@@ -79,10 +78,13 @@ function checkWarn(ctx: SemanticContext, file: RulesFile, path: DataPath, within
   }
 }
 
-function parseDuration(text: string): { minutes: number; unit: string } | undefined {
-  const match = /^(\d+)(bh|m|h|d|w)$/.exec(text);
-  if (!match) return undefined;
-  return { minutes: Number(match[1]) * UNIT_MINUTES[match[2]!]!, unit: match[2]! };
+/** The engine's reading of a duration; undefined when it has none (the schema already said why). */
+function durationOf(text: string): Duration | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 let zones: string[] | undefined;
