@@ -30,6 +30,19 @@ export interface CrmHttp {
 
 const maxRateLimitRetries = 3;
 
+/** An endpoint the CRM sync, the webhook and the options page accept: https, or http on this machine (a local test or proxy). `what` names it in the message. */
+export function crmOrigin(endpoint: string, what = 'the CRM endpoint'): { ok: true; url: URL } | { ok: false; message: string } {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return { ok: false, message: `${what} is not a URL: ${endpoint}` };
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return { ok: false, message: `${what} must start with https://` };
+  return { ok: true, url };
+}
+
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
 export function retryAfterMs(header: string | null, now: number): number | null {
   if (!header) return null;

@@ -14,7 +14,7 @@ import { compileMapping, MappingError } from '../engine/mapping';
 import { watchPolicy } from '../lib/policy';
 import { watchCrmSettings, type CrmConfig } from '../lib/settings';
 import { setAlarmAt } from './alarms';
-import { backoffMs, CrmHttpError, type CrmHttp } from './crm-http';
+import { backoffMs, CrmHttpError, crmOrigin, type CrmHttp } from './crm-http';
 import { fetchHubspotContacts } from './crm-hubspot';
 import { fetchRestRecords } from './crm-rest';
 import type { LeadStore } from './store';
@@ -89,19 +89,6 @@ export interface CrmSync {
   state(): Promise<CrmSyncState>;
   /** Epoch ms of the next automatic attempt, or null when no sync is configured. */
   nextDue(): Promise<number | null>;
-}
-
-/** An endpoint the sync (or the webhook) may use: https, or http on this machine (a local test or proxy). `what` names it in the message. */
-export function crmOrigin(endpoint: string, what = 'the CRM endpoint'): { ok: true; url: URL } | { ok: false; message: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return { ok: false, message: `${what} is not a URL: ${endpoint}` };
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return { ok: false, message: `${what} must start with https://` };
-  return { ok: true, url };
 }
 
 export function createCrmSync(deps: CrmSyncDeps): CrmSync {

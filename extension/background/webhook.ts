@@ -9,8 +9,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { watchWebhookSettings, type WebhookSettings } from '../lib/settings';
 import { setAlarmAt } from './alarms';
-import { crmOrigin } from './crm-sync';
-import { backoffMs, retryAfterMs } from './crm-http';
+import { backoffMs, crmOrigin, retryAfterMs } from './crm-http';
 import type { FeedbackRecord } from './db';
 import type { LeadStore } from './store';
 

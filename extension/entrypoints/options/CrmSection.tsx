@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Bundle } from '../../engine/generated/rules';
 import { formatAge } from '../../background/crm-age';
+import { crmOrigin } from '../../background/crm-http';
 import type { CrmSyncView } from '../../lib/protocol';
 import type { CrmConfig, CrmSettings, WebhookSettings } from '../../lib/settings';
 
@@ -25,15 +26,10 @@ type Message = { kind: 'ok' | 'error'; text: string } | null;
 const LOCKED_TEXT = 'Set by your administrator';
 const intervals = [15, 30, 60, 240];
 
-/** The origin of an https URL (or http on this machine, for a local proxy), else null. */
-export function allowedOrigin(text: string): string | null {
-  try {
-    const url = new URL(text.trim());
-    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-    return url.protocol === 'https:' || (url.protocol === 'http:' && local) ? url.origin : null;
-  } catch {
-    return null;
-  }
+/** The origin of an https URL (or http on this machine, for a local proxy), else null: the worker's own check. */
+function allowedOrigin(text: string): string | null {
+  const checked = crmOrigin(text.trim());
+  return checked.ok ? checked.url.origin : null;
 }
 
 export function CrmSection({ crm, bundle }: { crm: CrmDeps; bundle: Bundle | null }) {
