@@ -8,6 +8,7 @@
  * test/engine/mapping.test.ts checks it against the schema itself (Ajv) on valid and broken leads.
  */
 import type { Lead } from './generated/rules';
+import { daysInMonth } from './values';
 
 export type LeadRecordResult = { ok: true; lead: Lead } | { ok: false; error: string };
 
@@ -123,11 +124,6 @@ export function isIsoDateTime(text: string): boolean {
   if (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59) return false;
   if (match[7] !== undefined && (Number(match[8]) > 23 || Number(match[9]) > 59)) return false;
   return true;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -182,7 +182,8 @@ function parseCommonIso(text: string): number | undefined {
   return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
-function daysInMonth(year: number, month: number): number {
+/** 28 to 31, proleptic Gregorian. */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
