@@ -13,7 +13,7 @@ import { runSemanticChecks } from './semantic-checks';
 import type { RulesFile } from './semantic-context';
 import { explainFailure } from './schema-messages';
 import { validateWithSchema } from './schema-validator';
-import { MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES, parseYamlFile, type ParsedYaml } from './yaml-file';
+import { fileTooLargeMessage, MAX_DIAGNOSTICS_PER_FILE, MAX_FILE_BYTES, parseYamlFile, type ParsedYaml } from './yaml-file';
 
 export interface LoadedFile {
   /** Relative to the repository root: 'rules/scoring/fit.yaml'. */
@@ -108,7 +108,7 @@ async function loadFile(source: RulesSource, path: string, kind: RulesKind, prob
   try {
     const size = source.size ? await source.size(path) : undefined;
     if (size !== undefined && size > MAX_FILE_BYTES) {
-      problems.push(at(path, 1, 1, 'file-too-large', `the file is ${formatSize(size)}, over the limit of ${formatSize(MAX_FILE_BYTES)} for a rules file`));
+      problems.push(at(path, 1, 1, 'file-too-large', fileTooLargeMessage(size)));
       return file;
     }
     bytes = await source.read(path);
@@ -161,10 +161,6 @@ function at(file: string, line: number, col: number, code: string, message: stri
 
 function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
-}
-
-function formatSize(bytes: number): string {
-  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
 }
 
 /** Promise.all over `items` with at most `limit` running at once, results in input order. */

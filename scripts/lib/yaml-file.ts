@@ -109,7 +109,7 @@ function parseChecked(file: string, bytes: Uint8Array): ParseResult {
         file,
         { line: 1, col: 1 },
         'file-too-large',
-        `the file is ${formatSize(bytes.length)}, over the limit of ${formatSize(MAX_FILE_BYTES)} for a rules file`,
+        fileTooLargeMessage(bytes.length),
       ),
     ]);
   }
@@ -543,6 +543,11 @@ function shorten(message: string, max = 160): string {
 
 function quote(key: string): string {
   return JSON.stringify(key.length > 80 ? `${key.slice(0, 79)}…` : key);
+}
+
+/** The file-too-large finding's message, for a rules file of `bytes` bytes. */
+export function fileTooLargeMessage(bytes: number): string {
+  return `the file is ${formatSize(bytes)}, over the limit of ${formatSize(MAX_FILE_BYTES)} for a rules file`;
 }
 
 function formatSize(bytes: number): string {
