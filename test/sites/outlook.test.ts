@@ -68,13 +68,14 @@ describe('Outlook message list and reading pane (2025, English UI)', () => {
     expect(summary(find(PANE))).toEqual(before);
   });
 
-  it('returns [] without throwing when the semantic attributes are gone, reporting misses by id only', () => {
+  it('returns [] without throwing when the semantic attributes are gone, with nothing left to count as a miss', () => {
     loadFixture(PANE);
     stripAttributes(document, ['title', 'aria-label', 'data-testid', 'data-convid']);
     scrambleClasses(document);
     const misses: string[] = [];
     expect(find(PANE, document, (id) => misses.push(id))).toEqual([]);
-    for (const id of misses) expect(id).toMatch(/^outlook\.[a-z.-]+(:error)?$/);
+    // Without its hooks no element is recognisably a sender, list row or recipient well.
+    expect(misses).toEqual([]);
   });
 });
 
