@@ -5,6 +5,7 @@
 import type { CrmSyncView, PersonQuery, RemoteRulesView, Response } from '../lib/protocol';
 import { defaultSettings, repNameOrMe, type Settings } from '../lib/settings';
 import type { PersistedOutcome } from './db';
+import { neverSynced } from './crm-sync';
 import { decide } from './decide';
 import { estimatePerson } from './estimate';
 import type { Handlers } from './handlers';
@@ -157,7 +158,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     },
 
     async syncCrm() {
-      if (!deps.crmSync) return crmSyncView({ endpoint: null, lastSync: null, lastCount: null, skipped: 0, lastError: null, failures: 0, nextAttemptAt: null });
+      if (!deps.crmSync) return crmSyncView(neverSynced);
       const state = crmSyncView(await deps.crmSync.sync());
       cache.clear(); // merged leads have new revisions; the memory level is dropped as after an import
       return state;
