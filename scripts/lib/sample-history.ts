@@ -17,6 +17,7 @@
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { evaluate, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { FeedbackRecord } from '../../extension/background/db';
+import { isoSeconds } from './lead-generator';
 import { mulberry32 } from './prng';
 
 /** Planted effects: the multiplier on a lead's odds of converting when the rule fires. */
@@ -158,14 +159,14 @@ function decide(lead: Lead, outcome: Outcome, fired: ReadonlySet<string>, stageI
     decision: reason ? 'reject' : 'accept',
     reason,
     who,
-    at: new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    at: isoSeconds(at),
     rulesVersion: c.bundle.version,
     rulesHash: c.bundle.hash ?? '',
     shown: {
       score: outcome.score.total,
       grade: outcome.grade,
       stage: 'mql',
-      stageEnteredAt: new Date(Math.floor(mqlAt / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+      stageEnteredAt: isoSeconds(mqlAt),
       persona: outcome.persona,
     },
     stageRecorded: reason || c.salIndex < 0 ? null : 'sal',
@@ -183,7 +184,7 @@ function qualificationCall(lead: Lead, acceptedAt: number, now: number, random: 
   const hours = roll < 0.8 ? 1 + random() * 30 : 40 + random() * 80;
   const at = acceptedAt + hours * HOUR;
   if (at >= now) return;
-  const call = { type: 'call', at: new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z'), outcome };
+  const call = { type: 'call', at: isoSeconds(at), outcome };
   lead.events = [...(lead.events ?? []), call].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
