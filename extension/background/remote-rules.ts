@@ -6,7 +6,6 @@
 // worker stopping; the outcome of the last check is stored beside it.
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
-import { compileRules } from '../engine/index';
 import type { Bundle } from '../engine/generated/rules';
 import type { RemoteRulesConfig } from '../lib/policy';
 import { verifyBundleSignature, type VerifyFailureReason, type VerifyResult } from '../lib/signature';
@@ -146,7 +145,7 @@ export function createRemoteRules(deps: RemoteRulesDeps): RemoteRules {
     if (order < 0) return refuse('rollback', `version ${bundle.version} is older than ${active.version} in use`, bundle.version);
 
     try {
-      compileRules(bundle);
+      deps.rules.compileRemote(bundle);
     } catch (error) {
       return refuse('malformed', `the bundle does not compile: ${error instanceof Error ? error.message : String(error)}`, bundle.version);
     }

@@ -35,6 +35,11 @@ export interface RulesProvider {
   active(): Promise<ActiveRules>;
   /** The bundle shipped in the build. */
   embedded(): ActiveRules;
+  /**
+   * Compiles a remote bundle before it is stored (throws when it does not compile) and keeps the
+   * compiled form, so the `active()` that finds it stored does not compile it again.
+   */
+  compileRemote(bundle: Bundle): void;
 }
 
 export function createRulesProvider(embeddedBundle: Bundle, readVerified: () => Promise<unknown> = () => verifiedRulesItem.getValue()): RulesProvider {
@@ -56,6 +61,9 @@ export function createRulesProvider(embeddedBundle: Bundle, readVerified: () => 
 
   return {
     embedded,
+    compileRemote(bundle) {
+      prepare(bundle, 'remote', null);
+    },
     async active() {
       let stored: unknown;
       try {
