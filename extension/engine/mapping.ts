@@ -30,6 +30,7 @@
  * the first one with a value wins (a fallback column). Null values are left out of the lead.
  */
 import type { Event, FieldsFile, Lead, MappingFile } from './generated/rules';
+import { isoString } from './values';
 
 export type MappingResult = { ok: true; lead: Lead } | { ok: false; error: string };
 /**
@@ -453,7 +454,7 @@ export function toIsoInstant(value: unknown): string | undefined {
   else if (typeof value !== 'string') return undefined;
   else ms = parseDateText(value.trim());
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return undefined;
-  const iso = new Date(ms).toISOString();
+  const iso = isoString(ms);
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
