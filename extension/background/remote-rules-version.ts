@@ -1,6 +1,8 @@
 // Semantic version order for rules bundles: a remote bundle must be newer than the rules in use,
 // and a stored remote bundle older than the one shipped in an extension update gives way to it.
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$/;
+// A numeric pre-release identifier has no leading zero (SemVer 2.0.0, 9), as the CLI's `semver` checks.
+const PRE = String.raw`(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)`;
+const SEMVER = new RegExp(String.raw`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(${PRE}(?:\.${PRE})*))?(?:\+[0-9A-Za-z.-]+)?$`);
 
 /** Semantic version order (build metadata ignored); null when either is not a semantic version. */
 export function compareVersions(a: string, b: string): number | null {
