@@ -296,9 +296,8 @@ export const UNDECIDED = 2;
 
 /**
  * Lower bounds of the scores at ctx.now: a model index, or -1 for the total; NaN when unknown.
- * `refined` asks for a tighter (dearer) bound.
  */
-export type ScoreLowerBound = (ctx: EvalContext, model: number, refined: boolean) => number;
+export type ScoreLowerBound = (ctx: EvalContext, model: number) => number;
 
 /**
  * A lead-level condition answered without redoing pending derived values where it can be: a
@@ -324,10 +323,7 @@ export function compileDecider(condition: Condition, scope: CompileScope, lowerB
       if ((ctx.pending & PENDING_SCORES) === 0) return exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE;
       if (bound === undefined) return UNDECIDED;
       // The score is >= lower: if lower passes the bound, so does the score (NaN passes nothing).
-      let lower = lowerBound(ctx, index, false);
-      if (strict ? lower > bound : lower >= bound) return DECIDED_TRUE;
-      if (Number.isNaN(lower)) return UNDECIDED;
-      lower = lowerBound(ctx, index, true);
+      const lower = lowerBound(ctx, index);
       return (strict ? lower > bound : lower >= bound) ? DECIDED_TRUE : UNDECIDED;
     };
   }

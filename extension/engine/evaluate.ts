@@ -7,7 +7,7 @@ import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
-import { compileScoring, runScoring, scoreLowerBounds, type ScoringProgram } from './scoring';
+import { AnchoredDecay, compileScoring, runScoring, scoreAtReplayedTime, scoreLowerBounds, type ScoringProgram } from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
   compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
@@ -49,11 +49,15 @@ export class CompiledBundle implements CompiledRules {
   /** Per stage, its condition answered from score lower bounds when it can be (replays only). */
   private readonly deciders: readonly (Decider | undefined)[];
   private readonly lowerScores: Float64Array;
+  /** The `when` rules' answers at a replayed time, and per model the time they were computed at. */
   private readonly lowerParts: Float64Array;
+  private readonly partsAt: Float64Array;
   private lowerTotal = NaN;
-  /** The replayed time the lower bounds belong to (NaN: none yet for this step), and whether refined. */
+  /** The replayed time the lower bounds belong to (NaN: none yet for this step). */
   private lowerAt = NaN;
-  private lowerRefined = false;
+  /** The evaluation's own `now`, while a replay moves ctx.now back; and its decay factors. */
+  private anchor = NaN;
+  private readonly anchored: AnchoredDecay;
   private readonly sla: SlaProgram;
   // Per-evaluation scratch, reused lead after lead (evaluation is synchronous).
   private readonly ctx: EvalContext;
@@ -81,14 +85,13 @@ export class CompiledBundle implements CompiledRules {
     this.replayPlans = this.stages.map((stage) => planReplay(stage, this.changes));
     this.lowerScores = new Float64Array(models.length);
     this.lowerParts = new Float64Array(this.scoring.rules.length);
-    const lowerBound = (_ctx: EvalContext, model: number, refined: boolean): number => {
+    this.partsAt = new Float64Array(models.length).fill(NaN);
+    this.anchored = new AnchoredDecay(models.length);
+    const lowerBound = (_ctx: EvalContext, model: number): number => {
       const ctx = this.ctx;
-      if (this.lowerAt !== ctx.now || (refined && !this.lowerRefined)) {
-        // A refining pass reuses the first pass's `when` answers, so it needs one at this time.
-        if (this.lowerAt !== ctx.now) this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, false, this.lowerScores);
-        if (refined) this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, true, this.lowerScores);
+      if (this.lowerAt !== ctx.now) {
+        this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, this.partsAt, this.lowerScores);
         this.lowerAt = ctx.now;
-        this.lowerRefined = refined;
       }
       return model < 0 ? this.lowerTotal : this.lowerScores[model]!;
     };
@@ -143,6 +146,7 @@ export class CompiledBundle implements CompiledRules {
       const recordedMs = parseInstant(lead.stageEnteredAt);
       enteredMs = Number.isNaN(recordedMs) ? null : recordedMs;
     } else if (stageIndex >= 0) {
+      this.anchor = now;
       enteredMs = this.lastQualified(this.stages[stageIndex]!, this.replayPlans[stageIndex]!, lead, now);
       ctx.now = now;
       ctx.pending = 0;
@@ -230,7 +234,8 @@ export class CompiledBundle implements CompiledRules {
     if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
     if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
     ctx.pending = pending;
-    this.lowerAt = NaN; // the bounds are for this step only
+    this.lowerAt = NaN; // the bounds and `when` answers are for this step only
+    this.partsAt.fill(NaN);
     const decide = this.deciders[stage.index];
     if (decide !== undefined && (pending & PENDING_SCORES) !== 0) {
       const answer = decide(ctx);
@@ -248,7 +253,9 @@ export class CompiledBundle implements CompiledRules {
       const persona = ctx.persona;
       ctx.grade = undefined;
       ctx.persona = undefined;
-      runScoring(ctx, this.scoring, this.contributions, this.fired, true);
+      if (!scoreAtReplayedTime(ctx, this.scoring, this.contributions, this.lowerParts, this.partsAt, this.anchored, this.anchor)) {
+        runScoring(ctx, this.scoring, this.contributions, this.fired, true);
+      }
       ctx.grade = grade;
       ctx.persona = persona;
     }

@@ -47,6 +47,8 @@ export interface ScoringProgram {
   readonly rules: readonly RuleProgram[];
   /** Whether any score can change with `now`. */
   readonly timeDependent: boolean;
+  /** Whether some `when` rule reads a derived value (scoreAtReplayedTime then gives up). */
+  readonly readsDerived: boolean;
 }
 
 export function compileScoring(models: readonly ScoringModelFile[], scope: CompileScope): ScoringProgram {
@@ -102,7 +104,7 @@ export function compileScoring(models: readonly ScoringModelFile[], scope: Compi
       end: rules.length,
     });
   });
-  return { models: programs, rules, timeDependent: rules.some((rule) => rule.timeDependent) };
+  return { models: programs, rules, timeDependent: rules.some((rule) => rule.timeDependent), readsDerived: readsDerived.size > 0 };
 }
 
 /**
@@ -168,22 +170,22 @@ export function runScoring(
 
 /**
  * Lower bounds of the model scores at ctx.now into `lower` (by model) and of the total (the
- * return value), cheaper than the scores: a first pass counts every per rule as 0 (it is never
- * negative); a refining pass at the same time (`refine`, after a first pass) adds a per rule's
- * newest events (perLowerBound) and reuses the `when` rules' answers kept in `parts`. NaN for a model that is not
- * boundable (and for the total after it). Timeless models keep their exact score (ctx.scores).
+ * return value), cheaper than the scores: every per rule counts as 0 (it is never negative in a
+ * boundable model). The `when` rules' answers are kept in `parts`, and `partsAt[m]` is set to
+ * ctx.now for each model whose parts were computed, for scoreAtReplayedTime to reuse. NaN for a
+ * model that is not boundable (and for the total after it). Timeless models keep their exact
+ * score (ctx.scores).
  *
  * Why they are bounds: a boundable model's `when` rules are exact, and each per rule is replaced
- * by a lower bound of its contribution (perLowerBound). Floating-point addition is monotonic in
- * each operand, and so are the min/max clamp and Math.round, so the same sum over lower bounds
- * gives a score <= the real one.
+ * by 0, a lower bound of its contribution. Floating-point addition is monotonic in each operand,
+ * and so are the min/max clamp and Math.round, so the same sum gives a score <= the real one.
  */
 export function scoreLowerBounds(
   ctx: EvalContext,
   program: ScoringProgram,
   contributions: Float64Array,
   parts: Float64Array,
-  refine: boolean,
+  partsAt: Float64Array,
   lower: Float64Array,
 ): number {
   const { models, rules } = program;
@@ -202,13 +204,12 @@ export function scoreLowerBounds(
     let sum = 0;
     for (let r = model.first; r < model.end; r++) {
       const rule = rules[r]!;
-      let part: number;
-      if (rule.when === undefined) part = refine ? perLowerBound(ctx, rule, rule.per!, model.halfLifeMs) : 0;
-      else if (refine) part = parts[r]!; // computed by the first pass at this time
-      else part = !rule.timeDependent ? contributions[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
+      let part = 0;
+      if (rule.when !== undefined) part = !rule.timeDependent ? contributions[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
       parts[r] = part;
       sum += part;
     }
+    partsAt[m] = ctx.now;
     if (model.min !== undefined && sum < model.min) sum = model.min;
     if (model.max !== undefined && sum > model.max) sum = model.max;
     lower[m] = Math.round(sum) + 0;
@@ -217,39 +218,197 @@ export function scoreLowerBounds(
   return total;
 }
 
-/** How many of a per rule's newest matching events its lower bound adds up. */
-const NEWEST = 3;
-const newest = new Int32Array(NEWEST);
+// --- Scores at replayed times, without a power per event ------------------------------------
+
+/** 2^-52: twice the unit roundoff of a double. */
+const ULP = 2 ** -52;
+/**
+ * The relative error allowed between a term computed as points * F(now) * G and the engine's
+ * points * F(t): each is a few units in the last place (Math.pow and the exponent's division,
+ * whose error grows with the exponent, at most 900 here), far below this.
+ */
+const TERM_ERROR = 1e-9;
+/** Absolute error allowed per term, for products that fall into the subnormal range. */
+const TINY = 1e-250;
+/** Factors below this (or gains above its inverse) are outside the range the bound covers. */
+const SMALLEST_FACTOR = 2 ** -900;
 
 /**
- * A lower bound of a boundable per rule's contribution: 0 unless it surely fires (no count test
- * and a matching event), else its capped sum over only its newest matching events, in time order,
- * with the exact terms. The full sum adds the older (non-negative) terms before them, and
- * floating-point addition is monotonic, so it is at least as large; so is its capped value.
+ * The decay factors at the evaluation's own `now` (the anchor), per model and event position,
+ * kept for the whole replay of one lead: a replayed time t then costs one power per model,
+ * 0.5 ** ((t - anchor) / halfLife), instead of one per event.
  */
-function perLowerBound(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number): number {
-  if (rule.perCount !== undefined) return 0;
+export class AnchoredDecay {
+  private anchor = NaN;
+  private load = -1;
+  private readonly factors: Float64Array[];
+  private readonly known: Uint8Array[];
+
+  constructor(models: number) {
+    this.factors = Array.from({ length: models }, () => new Float64Array(16));
+    this.known = Array.from({ length: models }, () => new Uint8Array(16));
+  }
+
+  /** The engine's own decay factor of event `p` (at `time`) at the anchor, for model `m`. */
+  factor(events: LeadEvents, anchor: number, m: number, p: number, time: number, halfLifeMs: number): number {
+    if (this.load !== events.loads || this.anchor !== anchor) {
+      this.load = events.loads;
+      this.anchor = anchor;
+      for (let k = 0; k < this.known.length; k++) {
+        if (this.known[k]!.length < events.size) {
+          const length = Math.max(events.size, this.known[k]!.length * 2);
+          this.factors[k] = new Float64Array(length);
+          this.known[k] = new Uint8Array(length);
+        } else {
+          this.known[k]!.fill(0, 0, events.size);
+        }
+      }
+    }
+    const known = this.known[m]!;
+    if (known[p] === 1) return this.factors[m]![p]!;
+    const factor = 0.5 ** ((anchor - time) / halfLifeMs);
+    this.factors[m]![p] = factor;
+    known[p] = 1;
+    return factor;
+  }
+}
+
+/**
+ * The model scores at a replayed ctx.now (before the evaluation's `anchor`), into ctx.scores and
+ * ctx.total, when they can be had exactly without a power per event; false when not (the caller
+ * then runs runScoring). `when` rules are answered exactly (from `parts` when scoreLowerBounds
+ * computed them at this time). A per rule's decayed terms points * 0.5 ** ((t - at) / halfLife)
+ * are computed as points * F * G, with F the factor at the anchor (AnchoredDecay) and
+ * G = 0.5 ** ((t - anchor) / halfLife) shared by the model's events, which gives an interval that
+ * surely holds the engine's own sum: the term error (TERM_ERROR, TINY) plus the rounding of
+ * each addition (count * ULP of the absolute sum). The rule's cap, the model's sum, min/max and
+ * Math.round are monotonic, so they carry the interval's ends to the score's; when both ends
+ * round to the same score, that is the engine's score. Near a half point they differ (rarely)
+ * and the caller computes exactly.
+ */
+export function scoreAtReplayedTime(
+  ctx: EvalContext,
+  program: ScoringProgram,
+  contributions: Float64Array,
+  parts: Float64Array,
+  partsAt: Float64Array,
+  anchored: AnchoredDecay,
+  anchor: number,
+): boolean {
+  if (program.readsDerived) return false; // model order and missing values would matter
+  const { models, rules } = program;
   const events = ctx.events;
-  const positions = events.buckets[query.bucket]!;
   const at = events.at;
   const now = ctx.now;
-  const after = now - query.windowMs;
-  let found = 0;
-  for (let i = lastAtOrBefore(positions, events.bucketSizes[query.bucket]!, at, now); i >= 0 && found < NEWEST; i--) {
-    const p = positions[i]!;
-    if (at[p]! <= after) break;
-    if (query.where !== undefined && !matchesWhere(ctx, query, p)) continue;
-    newest[found++] = p;
-  }
-  if (found === 0) return 0;
-  const points = rule.points;
   let total = 0;
-  for (let k = found - 1; k >= 0; k--) {
-    const p = newest[k]!;
-    total += halfLifeMs > 0 ? points * decayFactor(ctx, p, at[p]!, halfLifeMs) : points;
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m]!;
+    if (!model.timeDependent) {
+      total += ctx.scores[m]!;
+      continue;
+    }
+    const halfLifeMs = model.halfLifeMs;
+    // Far enough back, G leaves the range the bound covers: then every term is computed as the engine does.
+    const gain = halfLifeMs > 0 ? 0.5 ** ((now - anchor) / halfLifeMs) : 1;
+    const anchoredTerms = gain <= 1 / SMALLEST_FACTOR;
+    const partsKnown = partsAt[m] === now;
+    let low = 0;
+    let high = 0;
+    let magnitude = 0;
+    let inexact = false;
+    for (let r = model.first; r < model.end; r++) {
+      const rule = rules[r]!;
+      if (rule.when !== undefined) {
+        const part = !rule.timeDependent ? contributions[r]! : partsKnown ? parts[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
+        low += part;
+        high += part;
+        magnitude += Math.abs(part);
+        continue;
+      }
+      const query = rule.per!;
+      const positions = events.buckets[query.bucket]!;
+      const size = events.bucketSizes[query.bucket]!;
+      const after = now - query.windowMs;
+      const points = rule.points;
+      const cap = rule.cap;
+      if (cap !== undefined && !(cap >= 0)) return false;
+      const stopAtCap = rule.perCount === undefined && cap !== undefined;
+      let count = 0;
+      let sum = 0;
+      let absolute = 0;
+      /** Terms computed from the anchor (else each term, and so the sum, is the engine's own). */
+      let anchoredCount = 0;
+      let capped = false;
+      for (let i = after === -Infinity ? 0 : lastAtOrBefore(positions, size, at, after) + 1; i < size; i++) {
+        const p = positions[i]!;
+        const time = at[p]!;
+        if (time > now) break;
+        if (query.where !== undefined && !matchesWhere(ctx, query, p)) continue;
+        count++;
+        let term = points;
+        if (halfLifeMs > 0) {
+          const factor = anchoredTerms ? anchored.factor(events, anchor, m, p, time, halfLifeMs) : 0;
+          if (anchoredTerms && factor >= SMALLEST_FACTOR) {
+            term = points * factor * gain;
+            anchoredCount++;
+          } else {
+            term = points * 0.5 ** ((now - time) / halfLifeMs);
+          }
+        }
+        sum += term;
+        absolute += Math.abs(term);
+        if (stopAtCap) {
+          // Past the cap even at the interval's inner end: the engine's running total is past it
+          // too, and its contribution is the cap.
+          const error = anchoredCount === 0 ? 0 : absolute * (TERM_ERROR + (count + 2) * ULP) + count * TINY;
+          if (sum - error > cap! || sum + error < -cap!) {
+            capped = true;
+            break;
+          }
+        }
+      }
+      if (count === 0 || (rule.perCount !== undefined && !rule.perCount(count))) continue; // contributes 0
+      let ruleLow: number;
+      let ruleHigh: number;
+      if (capped) {
+        ruleLow = ruleHigh = sum > 0 ? cap! : -cap!;
+      } else {
+        const error = anchoredCount === 0 ? 0 : absolute * (TERM_ERROR + (count + 2) * ULP) + count * TINY;
+        if (error > 0) inexact = true;
+        ruleLow = sum - error;
+        ruleHigh = sum + error;
+        if (cap !== undefined) {
+          ruleLow = ruleLow > cap ? cap : ruleLow < -cap ? -cap : ruleLow;
+          ruleHigh = ruleHigh > cap ? cap : ruleHigh < -cap ? -cap : ruleHigh;
+        }
+      }
+      low += ruleLow;
+      high += ruleHigh;
+      magnitude += Math.max(Math.abs(ruleLow), Math.abs(ruleHigh));
+    }
+    if (inexact) {
+      // The engine's sum over the rules and these two each round once per addition. (With every
+      // contribution exact, `low` is the engine's own sum: the same terms added in the same order.)
+      const slack = magnitude * (model.end - model.first + 2) * ULP;
+      low -= slack;
+      high += slack;
+    }
+    if (model.min !== undefined) {
+      if (low < model.min) low = model.min;
+      if (high < model.min) high = model.min;
+    }
+    if (model.max !== undefined) {
+      if (low > model.max) low = model.max;
+      if (high > model.max) high = model.max;
+    }
+    const score = Math.round(low) + 0;
+    if (score !== Math.round(high) + 0 || !Number.isFinite(score)) return false;
+    ctx.scores[m] = score;
+    total += score;
   }
-  const cap = rule.cap;
-  return cap !== undefined && total > cap ? cap : total;
+  ctx.modelsDone = models.length;
+  ctx.total = total;
+  return true;
 }
 
 /** The total of the last perRule call (a module slot avoids allocating a pair). */
