@@ -255,7 +255,7 @@ function compileEventTest(test: EventTest, scope: CompileScope, where: string): 
  * The index of the last of the first `size` positions whose time is at or before `now`, or -1. Replays move `now`
  * back, so later events are skipped by bisection rather than one by one.
  */
-export function lastAtOrBefore(positions: Int32Array, size: number, at: readonly number[], now: number): number {
+export function lastAtOrBefore(positions: Int32Array, size: number, at: Float64Array, now: number): number {
   let high = size - 1;
   if (high < 0 || at[positions[high]!]! <= now) return high;
   let low = 0; // invariant: everything above `high` is after now

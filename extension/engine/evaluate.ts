@@ -190,15 +190,15 @@ export class CompiledBundle implements CompiledRules {
    * the earliest event time from which the condition held at every later event time.
    */
   private lastQualified(stage: StageProgram, plan: ReplayPlan, lead: Lead, now: number): number {
-    const at = this.ctx.events.at;
-    if (at.length === 0) {
+    const { at, size } = this.ctx.events;
+    if (size === 0) {
       const created = parseInstant(lead.createdAt);
       return Number.isNaN(created) ? now : created;
     }
     if (!plan.timeDependent) return at[0]!; // it holds now, so it held all along
     if (plan.monotone) {
       // Once it holds it holds at every later time: the first event time at which it holds.
-      let high = at.length - 1;
+      let high = size - 1;
       if (!this.holdsAt(stage, plan, at[high]!)) return now;
       let low = 0;
       while (low < high) {
@@ -209,7 +209,7 @@ export class CompiledBundle implements CompiledRules {
       return at[low]!;
     }
     let entered = now;
-    let i = at.length - 1;
+    let i = size - 1;
     while (i >= 0) {
       const time = at[i]!;
       if (!this.holdsAt(stage, plan, time)) break;

@@ -40,18 +40,23 @@ export class EventBuckets {
  * per-lead cost to parsing times and pushing numbers.
  */
 export class LeadEvents {
-  /** Times of the kept events, ascending (ties keep the lead's order). */
-  at: number[] = [];
-  /** The kept events, in the same order as `at`. */
+  /**
+   * Times of the kept events, ascending (ties keep the lead's order): the first `size` entries
+   * (the arrays are kept and grown across leads rather than reallocated or resized per lead).
+   */
+  at = new Float64Array(32);
+  /** The kept events, in the same order as `at` (entries past `size` are stale). */
   records: EventRecord[] = [];
+  /** How many events are kept. */
+  size = 0;
   /**
    * Per bucket, positions into `at`/`records`, ascending: the first `bucketSizes[b]` entries of
-   * `buckets[b]` (the arrays are kept and grown across leads rather than reallocated per lead).
+   * `buckets[b]`.
    */
   readonly buckets: Int32Array[];
   readonly bucketSizes: Int32Array;
 
-  private spareAt: number[] = [];
+  private spareAt = new Float64Array(32);
   private spareRecords: EventRecord[] = [];
   private readonly order: number[] = [];
 
@@ -63,22 +68,19 @@ export class LeadEvents {
   /** Counts loads, so per-lead caches (see EventQuery) know when they are stale. */
   loads = 0;
 
-  get size(): number {
-    return this.at.length;
-  }
-
   /**
    * Keeps the events that are objects with a parseable `at` at or before `now`: events after
    * `now` never count for any test, stop an SLA clock or take part in a replay.
    */
   load(events: unknown, now: number): void {
     this.loads++;
-    const at = this.at;
-    const records = this.records;
     let kept = 0;
     let sorted = true;
     let last = -Infinity;
     if (Array.isArray(events)) {
+      if (this.at.length < events.length) this.grow(events.length);
+      const at = this.at;
+      const records = this.records;
       for (let i = 0; i < events.length; i++) {
         const event: unknown = events[i];
         if (event === null || typeof event !== 'object') continue;
@@ -91,22 +93,24 @@ export class LeadEvents {
         kept++;
       }
     }
-    at.length = kept;
-    records.length = kept;
+    this.size = kept;
     if (!sorted) this.sortByTime();
     this.fillBuckets();
   }
 
+  private grow(length: number): void {
+    const size = Math.max(length, this.at.length * 2);
+    this.at = new Float64Array(size);
+    this.spareAt = new Float64Array(size);
+  }
+
   private sortByTime(): void {
-    const { at, records, order } = this;
-    const n = at.length;
+    const { at, records, order, size: n } = this;
     order.length = n;
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => at[a]! - at[b]! || a - b);
     const newAt = this.spareAt;
     const newRecords = this.spareRecords;
-    newAt.length = n;
-    newRecords.length = n;
     for (let i = 0; i < n; i++) {
       const from = order[i]!;
       newAt[i] = at[from]!;
@@ -119,10 +123,10 @@ export class LeadEvents {
   }
 
   private fillBuckets(): void {
-    const { buckets, bucketSizes: sizes, records } = this;
+    const { buckets, bucketSizes: sizes, records, size: n } = this;
     sizes.fill(0);
     const byType = this.registry.byType;
-    for (let p = 0; p < records.length; p++) {
+    for (let p = 0; p < n; p++) {
       const type = records[p]!.type;
       if (typeof type !== 'string') continue;
       const ids = byType.get(type);
