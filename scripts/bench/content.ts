@@ -14,10 +14,11 @@
 // 3. The same time to badge with the built extension itself loaded into Chromium (its service
 //    worker answering from IndexedDB over runtime messaging), on a routed https://mail.google.com.
 import { gzipSync } from 'node:zlib';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../lib/paths';
+import { bundleForPage } from './support/bundle';
 import type { BenchResult } from './types';
 
 const CONTENT_TARGET_BYTES = 30 * 1024;
@@ -131,23 +132,7 @@ window.leadpactBench = {
 }
 
 async function bundleHarness(work: string): Promise<string> {
-  const { build } = await import('vite');
-  const entry = path.join(work, 'harness-entry.js');
-  await writeFile(entry, harnessSource());
-  const output = await build({
-    configFile: false,
-    root: work,
-    mode: 'production',
-    logLevel: 'silent',
-    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-    resolve: { alias: [{ find: /^preact(\/.*)?$/, replacement: path.join(repoRoot, 'node_modules/preact$1') }] },
-    build: { write: false, minify: true, lib: { entry, formats: ['iife'], name: 'LeadpactBenchHarness', fileName: () => 'harness.js' } },
-  });
-  const outputs = Array.isArray(output) ? output : [output];
-  for (const out of outputs) {
-    if ('output' in out) for (const chunk of out.output) if (chunk.type === 'chunk') return chunk.code;
-  }
-  throw new Error('the harness did not bundle');
+  return bundleForPage(work, 'harness-entry.js', harnessSource());
 }
 
 /** The inbox page: Google bar, a thread list table, and the row factory. */
