@@ -30,6 +30,18 @@ describe('generateLeads', () => {
     expect(() => generateLeads({ seed: 1, count: -1, now: NOW }).next()).toThrow(/count/);
     expect(() => generateLeads({ seed: 1, count: 1, now: 'yesterday' }).next()).toThrow(/not a date/);
   });
+
+  it('reads a now without a zone as UTC, whatever the machine\'s zone', () => {
+    const utc = [...generateLeads({ seed: 3, count: 5, now: '2026-11-20T12:00:00Z' })];
+    const previous = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati'; // UTC+14: Date.parse would move the zone-less time by 14 hours
+    try {
+      expect([...generateLeads({ seed: 3, count: 5, now: '2026-11-20T12:00:00' })]).toEqual(utc);
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
 });
 
 describe('the committed sample lead set', () => {

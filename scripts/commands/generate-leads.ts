@@ -54,13 +54,12 @@ const generateLeadsCommand: Command = async (argv) => {
   const { values } = parsed;
   const seed = parseInteger('--seed', values.seed ?? DEFAULTS.seed, -(2 ** 31), 2 ** 31 - 1);
   const count = parseInteger('--count', values.count ?? DEFAULTS.count, 0, 10_000_000);
-  const nowText = values.now ?? DEFAULTS.now;
-  parseInstantOption(nowText);
+  const now = parseInstantOption(values.now ?? DEFAULTS.now);
   const format = parseChoice(values.format, ['jsonl', 'csv'] as const, 'jsonl');
   if (format === 'csv' && !values.map) throw new CliError('--format csv needs --map <mapping id>, e.g. --map hubspot-contacts');
   if (format === 'jsonl' && values.map) throw new CliError('--map only applies to --format csv');
 
-  const leads = withProgress(generateLeads({ seed, count, now: nowText }), count);
+  const leads = withProgress(generateLeads({ seed, count, now }), count);
   const out = values.out ?? (format === 'jsonl' ? path.join(repoRoot, DEFAULTS.out) : '-');
 
   if (format === 'jsonl') {

@@ -12,6 +12,7 @@
  * company domains end in .example or .test; free-mail addresses carry a random number.
  */
 import type { Event, Lead } from '../../extension/engine/generated/rules';
+import { parseInstant } from '../../extension/engine/values';
 import { mulberry32 } from './prng';
 
 export interface GenerateLeadsOptions {
@@ -878,7 +879,8 @@ function makeLead(index: number, seed: number, nowMs: number, pool: CompanyPool)
 
 /** Parses `now` (a Date, an ISO string or epoch milliseconds) or throws a one-line error. */
 export function parseNow(now: Date | string | number): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
+  // Text is read as the engine reads instants: ISO only, and a time without a zone as UTC, never the machine's zone.
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : parseInstant(now);
   if (!Number.isFinite(ms)) throw new RangeError(`not a date and time: ${String(now)}`);
   return ms;
 }
