@@ -30,7 +30,7 @@
  * the first one with a value wins (a fallback column). Null values are left out of the lead.
  */
 import type { Event, FieldsFile, Lead, MappingFile } from './generated/rules';
-import { isoString } from './values';
+import { daysInMonth, isoString } from './values';
 
 export type MappingResult = { ok: true; lead: Lead } | { ok: false; error: string };
 /**
@@ -462,14 +462,14 @@ function parseDateText(text: string): number {
   let match = ISO_DATE.exec(text);
   if (match) {
     const [, y, mo, d] = match as unknown as [string, string, string, string];
-    return validDate(+y, +mo, +d) ? Date.UTC(+y, +mo - 1, +d) : NaN;
+    return validDate(+y, +mo, +d) ? utcMs(+y, +mo, +d, 0, 0, 0, 0) : NaN;
   }
   match = ISO_DATE_TIME.exec(text);
   if (match) {
     const [, y, mo, d, h, mi, s = '0', fraction = '', zone = 'Z'] = match as unknown as string[];
     if (!validDate(+y!, +mo!, +d!) || +h! > 23 || +mi! > 59 || +s > 59) return NaN;
     const millis = fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
-    return Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s, millis) - zoneOffsetMinutes(zone) * 60_000;
+    return utcMs(+y!, +mo!, +d!, +h!, +mi!, +s, millis) - zoneOffsetMinutes(zone) * 60_000;
   }
   if (EPOCH_MS.test(text)) return Number(text);
   if (RFC_2822.test(text)) return Date.parse(text);
@@ -484,9 +484,18 @@ function zoneOffsetMinutes(zone: string): number {
 }
 
 function validDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/**
+ * Epoch milliseconds of a UTC date and time (month 1-12). Not Date.UTC, which reads years 0-99
+ * as 1900-1999.
+ */
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime();
 }
 
 // --- Field normalisation ------------------------------------------------------------------------

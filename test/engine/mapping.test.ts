@@ -326,6 +326,14 @@ describe('toIsoInstant', () => {
       }),
     );
   });
+
+  it('reads years 0000-0099 as written, not as 1900-1999 (Date.UTC does), leap days included', () => {
+    expect(toIsoInstant('0050-06-01')).toBe('0050-06-01T00:00:00Z');
+    expect(toIsoInstant('0000-02-29T10:00:00Z')).toBe('0000-02-29T10:00:00Z'); // year 0 is a leap year, 1900 is not
+    expect(toIsoInstant('0099-12-31T23:30:00-01:00')).toBe('0100-01-01T00:30:00Z');
+    expect(toIsoInstant('1900-02-29')).toBeUndefined();
+    expect(toIsoInstant('2024-02-29T12:00:00Z')).toBe('2024-02-29T12:00:00Z');
+  });
 });
 
 describe('parseLeadRecord', () => {
