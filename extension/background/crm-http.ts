@@ -3,6 +3,8 @@
 // cannot follow one elsewhere). A 429 honours Retry-After: a short wait is waited here, a long one
 // ends the sync and tells the scheduler when to try again.
 
+import { readLimited } from './limited-body';
+
 /** A CRM request that failed; `retryAfterMs` is set when the server said when to come back. */
 export class CrmHttpError extends Error {
   constructor(
@@ -26,9 +28,17 @@ export interface CrmHttp {
   /** A Retry-After up to this long is waited inside the sync; a longer one fails it. */
   maxInlineWaitMs: number;
   timeoutMs: number;
+  /** Answers larger than this fail the sync (default MAX_CRM_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 const maxRateLimitRetries = 3;
+
+/**
+ * The largest CRM answer read: a HubSpot page of 100 contacts is a few hundred KB; the REST
+ * connector reads its whole export in one answer, so this leaves room for tens of thousands of leads.
+ */
+export const MAX_CRM_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** An endpoint the CRM sync, the webhook and the options page accept: https, or http on this machine (a local test or proxy). `what` names it in the message. */
 export function crmOrigin(endpoint: string, what = 'the CRM endpoint'): { ok: true; url: URL } | { ok: false; message: string } {
@@ -94,10 +104,17 @@ export async function crmJson(http: CrmHttp, url: string, init: { method?: 'GET'
       void response.body?.cancel().catch(() => undefined);
       throw new CrmHttpError(`the CRM answered HTTP ${response.status}${response.status === 401 || response.status === 403 ? ' (check the token)' : ''}`, response.status);
     }
+    const limit = http.maxResponseBytes ?? MAX_CRM_RESPONSE_BYTES;
+    const body = await readLimited(response, limit);
+    if (!body.ok) {
+      throw new CrmHttpError(body.reason === 'too-large'
+        ? `the CRM's answer is larger than ${limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MB` : `${Math.round(limit / 1024)} KB`}; nothing was changed`
+        : `the CRM's answer was cut short (${body.message})`, response.status);
+    }
     try {
-      return await response.json();
+      return JSON.parse(new TextDecoder().decode(body.bytes)) as unknown;
     } catch (error) {
-      throw new CrmHttpError(`the CRM's answer is not JSON or was cut short (${error instanceof Error ? error.message : String(error)})`, response.status);
+      throw new CrmHttpError(`the CRM's answer is not JSON (${error instanceof Error ? error.message : String(error)})`, response.status);
     }
   }
 }

@@ -78,6 +78,8 @@ export interface CrmSyncDeps {
   /** A Retry-After up to this is waited inside the sync (default 10 s). */
   maxInlineWaitMs?: number;
   timeoutMs?: number;
+  /** The largest CRM answer read (default MAX_CRM_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   log?: (message: string) => void;
 }
 
@@ -164,7 +166,7 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
       throw error;
     }
 
-    const http: CrmHttp = { origin, token: config.token, fetch: doFetch, now, sleep, maxInlineWaitMs: deps.maxInlineWaitMs ?? 10_000, timeoutMs: deps.timeoutMs ?? 30_000 };
+    const http: CrmHttp = { origin, token: config.token, fetch: doFetch, now, sleep, maxInlineWaitMs: deps.maxInlineWaitMs ?? 10_000, timeoutMs: deps.timeoutMs ?? 30_000, maxResponseBytes: deps.maxResponseBytes };
     // Every page first, in memory: nothing is written unless all of them arrived.
     const rows =
       config.kind === 'hubspot'

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Bundle } from '../engine/generated/rules';
 import type { RemoteRulesConfig } from '../lib/policy';
 import { verifyBundleSignature, type VerifyFailureReason, type VerifyResult } from '../lib/signature';
+import { readLimited } from './limited-body';
 import { compareVersions } from './remote-rules-version';
 import { verifiedRulesItem, type RulesProvider, type VerifiedRules } from './rules';
 
@@ -226,40 +227,11 @@ async function fetchLimited(doFetch: typeof fetch, url: string, limit: number, t
     void response.body?.cancel().catch(() => undefined);
     return { ok: false, reason: 'http-error', message: `HTTP ${response.status}`, status: response.status };
   }
-  const tooLarge: Body = { ok: false, reason: 'too-large', message: `larger than ${limit} bytes` };
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    void response.body?.cancel().catch(() => undefined);
-    return tooLarge;
-  }
-  try {
-    if (!response.body) {
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      return bytes.length > limit ? tooLarge : { ok: true, bytes };
-    }
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge;
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return { ok: true, bytes };
-  } catch (error) {
-    return { ok: false, reason: 'network', message: `was cut short (${error instanceof Error ? error.message : String(error)})` };
-  }
+  const body = await readLimited(response, limit);
+  if (body.ok) return body;
+  return body.reason === 'too-large'
+    ? { ok: false, reason: 'too-large', message: `larger than ${limit} bytes` }
+    : { ok: false, reason: 'network', message: `was cut short (${body.message})` };
 }
 
 /** The essential shape of a bundle, checked before compiling it (the engine assumes it). */

@@ -258,6 +258,34 @@ describe('CRM sync: generic REST', () => {
     expect(await store.leadCount()).toBe(0);
   });
 
+  test('an answer larger than the limit is refused, streamed or declared, and writes nothing', async () => {
+    crm = createCrmSync({
+      store, config: async () => config, bundle: async () => bundle, hasPermission: async () => granted, now: () => clock,
+      sleep: async () => undefined, maxResponseBytes: 4096,
+    });
+    const people = Array.from({ length: 200 }, (_, i) => ({ ref: `r${i}`, mail: `r${i}@rest.example`, fullName: `Person ${i}` }));
+    // Chunked, no Content-Length: the limit is met while reading.
+    handler = (_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const text = JSON.stringify({ data: { people } });
+      res.write(text.slice(0, 3000));
+      res.end(text.slice(3000));
+    };
+    let state = await crm.sync();
+    expect(state.lastError?.message).toBe("the CRM's answer is larger than 4 KB; nothing was changed");
+    expect(await store.leadCount()).toBe(0);
+    // Declared up front: refused before reading.
+    handler = (_request, res) => json(res, { data: { people } });
+    state = await crm.sync();
+    expect(state.lastError?.message).toMatch(/larger than 4 KB/);
+    expect(await store.leadCount()).toBe(0);
+    // Within the limit, the same path works.
+    handler = (_request, res) => json(res, { data: { people: people.slice(0, 3) } });
+    state = await crm.sync();
+    expect(state.lastError).toBeNull();
+    expect(await store.leadCount()).toBe(3);
+  });
+
   test('an unknown mapping preset is an error', async () => {
     config = { ...config, mapping: 'nope' };
     handler = (_request, res) => json(res, { data: { people: [] } });
