@@ -110,11 +110,12 @@ function ruleRow(rule: RuleStats): string[] {
     pct(rule.rateWhenNot),
     num(rule.lift),
     num(rule.z),
+    num(rule.adjustedZ),
     rule.verdict,
   ];
 }
 
-const HEADERS = ['rule', 'points', 'fires', 'rate if fires', 'rate if not', 'lift', 'z', 'verdict'];
+const HEADERS = ['rule', 'points', 'fires', 'rate if fires', 'rate if not', 'lift', 'z', 'adjusted z', 'verdict'];
 
 function summaryLines(report: CalibrationReport): string[] {
   const known = report.leads - report.withoutOutcome;
@@ -133,7 +134,7 @@ function stageLine(report: CalibrationReport): string | undefined {
 export function renderCalibrationText(report: CalibrationReport): string {
   const rows = [HEADERS, ...sortedRules(report).map(ruleRow)];
   const widths = HEADERS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const right = new Set([1, 2, 3, 4, 5, 6]);
+  const right = new Set([1, 2, 3, 4, 5, 6, 7]);
   const line = (row: string[]) => row.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const out = [...summaryLines(report), '', line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ''];
   const stage = stageLine(report);
@@ -146,7 +147,7 @@ export function renderCalibrationText(report: CalibrationReport): string {
 export function renderCalibrationMarkdown(report: CalibrationReport): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const out = [`### Rule calibration against \`${report.outcomeField}\``, '', ...summaryLines(report).map((l) => `${l}  `), ''];
-  out.push(`| ${HEADERS.join(' | ')} |`, `| --- | ${HEADERS.slice(1).map((_, i) => (i < 6 ? '---:' : '---')).join(' | ')} |`);
+  out.push(`| ${HEADERS.join(' | ')} |`, `| --- | ${HEADERS.slice(1).map((_, i) => (i < 7 ? '---:' : '---')).join(' | ')} |`);
   for (const rule of sortedRules(report)) out.push(`| ${ruleRow(rule).map(cell).join(' | ')} |`);
   const stage = stageLine(report);
   if (stage) out.push('', stage);

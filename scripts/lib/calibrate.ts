@@ -6,7 +6,11 @@
  * recall against the outcome. Then suggestions, each with the evidence behind it:
  *
  * - wrong-direction: the rule adds points but converters are significantly rarer when it fires
- *   (or takes points away and they are more common): two-proportion z-test, |z| >= 1.96.
+ *   (or takes points away and they are more common): two-proportion z-test, |z| >= 1.96, and
+ *   the same holds with the other rules taken into account (`adjustedZ`: the Wald z of the rule in
+ *   a logistic regression of the outcome on every judged rule, ridge-regularised). Rules fire
+ *   together (people who download guides also open emails): without the adjustment, a rule that
+ *   merely fires alongside a harmful one looks harmful too.
  * - no-signal: the rule fires often, yet the data shows its effect is small: an equivalence test
  *   (two one-sided tests) that the rate when firing lies within ±25% of the rate when not, at
  *   95% one-sided confidence. A rule that merely lacks data is "insufficient data", not useless.
@@ -14,6 +18,7 @@
  *   with a better balance (F1) of precision and recall.
  * Suggestions are ranked by their evidence, a z-score in every case.
  */
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { CompiledRules, Outcome } from '../../extension/engine';
 import { evaluate } from '../../extension/engine';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
@@ -46,6 +51,11 @@ export interface RuleStats {
   lift: number | null;
   /** Two-proportion z for rate when fired vs rate when not (positive: more converters when it fires). */
   z: number | null;
+  /**
+   * The rule's z with the other judged rules held fixed (logistic regression, see the header);
+   * null for a rule with too few leads on either side, or when the regression cannot be fitted.
+   */
+  adjustedZ: number | null;
   verdict: Verdict;
 }
 
@@ -144,6 +154,9 @@ export async function calibrate(input: CalibrateInput): Promise<CalibrationRepor
   let fp = 0;
   let fn = 0;
   const totals: Array<{ total: number; positive: boolean }> = [];
+  const ruleIndex = new Map(ruleKeys.map((key, i) => [key, i]));
+  /** Per lead with a known outcome: the indices of the rules that fired, and the outcome. */
+  const firings: Array<{ rules: number[]; positive: boolean }> = [];
 
   for await (const lead of input.leads) {
     leads++;
@@ -156,6 +169,7 @@ export async function calibrate(input: CalibrateInput): Promise<CalibrationRepor
     known++;
     if (positive) positives++;
     const seen = new Set<string>();
+    const firedRules: number[] = [];
     for (const fired of outcome.fired) {
       const key = `${fired.model}/${fired.rule}`;
       if (seen.has(key)) continue;
@@ -164,7 +178,9 @@ export async function calibrate(input: CalibrateInput): Promise<CalibrationRepor
       if (!counter) continue;
       counter.fired++;
       if (positive) counter.firedPositive++;
+      firedRules.push(ruleIndex.get(key)!);
     }
+    firings.push({ rules: firedRules, positive });
     if (stageIndex >= 0) {
       const reached = outcome.stage !== null && stageIds.indexOf(outcome.stage) >= stageIndex;
       if (reached && positive) tp++;
@@ -175,6 +191,11 @@ export async function calibrate(input: CalibrateInput): Promise<CalibrationRepor
   }
 
   const baseRate = known ? positives / known : null;
+  const judged = ruleKeys.map((key) => {
+    const counter = counters.get(key)!;
+    return counter.fired >= MIN_SAMPLE && known - counter.fired >= MIN_SAMPLE;
+  });
+  const adjusted = adjustedZScores(firings, judged);
   const rules: RuleStats[] = [];
   for (const model of bundle.models) {
     for (const rule of model.rules) {
@@ -199,6 +220,7 @@ export async function calibrate(input: CalibrateInput): Promise<CalibrationRepor
         rateWhenNot,
         lift: rateWhenFired !== null && baseRate ? rateWhenFired / baseRate : null,
         z,
+        adjustedZ: adjusted[rules.length] ?? null,
         verdict: 'unclear',
       };
       stats.verdict = verdictOf(stats);
@@ -254,10 +276,82 @@ function verdictOf(stats: RuleStats): Verdict {
   if (stats.fired < MIN_SAMPLE || stats.notFired < MIN_SAMPLE) return 'insufficient-data';
   const z = stats.z ?? 0;
   const direction = Math.sign(stats.points);
-  if (direction !== 0 && Math.abs(z) >= Z95) return Math.sign(z) === direction ? 'useful' : 'wrong-direction';
+  if (direction !== 0 && Math.abs(z) >= Z95) {
+    if (Math.sign(z) === direction) return 'useful';
+    // Harmful only if it stays so with the rules it fires alongside held fixed.
+    const adjusted = stats.adjustedZ;
+    if (adjusted !== null && Math.abs(adjusted) >= Z95 && Math.sign(adjusted) === Math.sign(z)) return 'wrong-direction';
+    return 'unclear';
+  }
   const equivalence = equivalenceZ(stats.firedPositive, stats.fired, stats.notFiredPositive, stats.notFired);
   if (equivalence !== null && equivalence >= Z95_ONE_SIDED) return 'no-signal';
   return 'unclear';
+}
+
+/** The ridge penalty on each rule's coefficient: keeps the fit finite when a rule separates the outcomes. */
+const RIDGE = 1;
+const MAX_ITERATIONS = 50;
+
+/**
+ * Wald z of each judged rule in a logistic regression of the outcome on the judged rules' firing
+ * (plus an intercept), fitted by Newton's method (iteratively reweighted least squares) with a
+ * small ridge penalty; the standard errors come from the penalised information matrix. Indexed
+ * like `judged`; null for a rule left out, or for all when the fit does not converge.
+ */
+export function adjustedZScores(firings: ReadonlyArray<{ rules: readonly number[]; positive: boolean }>, judged: readonly boolean[]): Array<number | null> {
+  const column = new Map<number, number>(); // rule index -> column (0 is the intercept)
+  judged.forEach((yes, rule) => {
+    if (yes) column.set(rule, column.size + 1);
+  });
+  const none = judged.map(() => null);
+  const p = column.size + 1;
+  if (column.size === 0 || firings.length <= p) return none;
+  const rows = firings.map((firing) => ({
+    columns: [0, ...firing.rules.flatMap((rule) => (column.has(rule) ? [column.get(rule)!] : []))],
+    y: firing.positive ? 1 : 0,
+  }));
+  let beta = new Float64Array(p);
+  let information: Matrix | null = null;
+  for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
+    // Gradient and information (X'WX) of the penalised log-likelihood; each row has a few ones.
+    const gradient = new Float64Array(p);
+    const info = new Matrix(p, p);
+    for (const row of rows) {
+      let eta = 0;
+      for (const c of row.columns) eta += beta[c]!;
+      const mu = 1 / (1 + Math.exp(-eta));
+      const w = mu * (1 - mu);
+      for (const c of row.columns) {
+        gradient[c] = gradient[c]! + row.y - mu;
+        for (const d of row.columns) info.set(c, d, info.get(c, d) + w);
+      }
+    }
+    for (let c = 1; c < p; c++) {
+      gradient[c] = gradient[c]! - RIDGE * beta[c]!;
+      info.set(c, c, info.get(c, c) + RIDGE);
+    }
+    const cholesky = new CholeskyDecomposition(info);
+    if (!cholesky.isPositiveDefinite()) return none;
+    const step = cholesky.solve(Matrix.columnVector(Array.from(gradient))).getColumn(0);
+    let largest = 0;
+    const next = new Float64Array(p);
+    for (let c = 0; c < p; c++) {
+      next[c] = beta[c]! + step[c]!;
+      largest = Math.max(largest, Math.abs(step[c]!));
+    }
+    beta = next;
+    information = info;
+    if (largest < 1e-8) {
+      const covariance = new CholeskyDecomposition(information).solve(Matrix.eye(p, p));
+      return judged.map((yes, rule) => {
+        if (!yes) return null;
+        const c = column.get(rule)!;
+        const variance = covariance.get(c, c);
+        return variance > 0 ? beta[c]! / Math.sqrt(variance) : null;
+      });
+    }
+  }
+  return none;
 }
 
 function stageStats(stage: string, tp: number, fp: number, fn: number): StageStats {
@@ -307,8 +401,8 @@ function suggest(rules: RuleStats[], mql: StageStats | null, thresholds: Calibra
       suggestions.push({
         kind: 'wrong-direction',
         subject,
-        message: `${subject} gives ${stats.points > 0 ? '+' : ''}${stats.points} points, but converters are ${stats.z! < 0 ? 'rarer' : 'more common'} when it fires (${percent(stats.rateWhenFired)} vs ${percent(stats.rateWhenNot)} when not, ${stats.fired} leads): reverse or remove its points`,
-        evidence: Math.abs(stats.z ?? 0),
+        message: `${subject} gives ${stats.points > 0 ? '+' : ''}${stats.points} points, but converters are ${stats.z! < 0 ? 'rarer' : 'more common'} when it fires (${percent(stats.rateWhenFired)} vs ${percent(stats.rateWhenNot)} when not, ${stats.fired} leads; z ${stats.z!.toFixed(1)}, ${stats.adjustedZ!.toFixed(1)} with the other rules held fixed): reverse or remove its points`,
+        evidence: Math.min(Math.abs(stats.z ?? 0), Math.abs(stats.adjustedZ ?? 0)),
       });
     } else if (stats.verdict === 'no-signal' && stats.points !== 0) {
       const evidence = equivalenceZ(stats.firedPositive, stats.fired, stats.notFiredPositive, stats.notFired) ?? 0;

@@ -65,15 +65,15 @@ describe('leadpact calibrate (command)', () => {
     const { stdout } = await run(['--leads', 'leads.jsonl', '--outcome', 'properties.won', '--now', NOW]);
     const lines = stdout.split('\n');
     expect(lines[1]).toBe('80 leads with a known outcome (0 without one left out), 34 positive: base rate 42.5%');
-    expect(lines[3]).toMatch(/^rule +points +fires +rate if fires +rate if not +lift +z +verdict$/);
-    expect(stdout).toMatch(/fit\/company-enterprise +\+20 +50\.0% +75\.0% +10\.0% +1\.76 +5\.\d\d +useful/);
+    expect(lines[3]).toMatch(/^rule +points +fires +rate if fires +rate if not +lift +z +adjusted z +verdict$/);
+    expect(stdout).toMatch(/fit\/company-enterprise +\+20 +50\.0% +75\.0% +10\.0% +1\.76 +5\.\d\d +-?\d+\.\d\d +useful/);
     expect(stdout).toMatch(/^mql: \d+ leads reach it; precision /m);
     expect(stdout).toMatch(/^(Suggestions \(strongest evidence first\):|No suggestions)/m);
   });
 
   it('writes a Markdown table with --format md', async () => {
     const { stdout } = await run(['--leads', 'leads.jsonl', '--outcome', 'properties.won', '--now', NOW, '--format', 'md']);
-    expect(stdout).toContain('| rule | points | fires | rate if fires | rate if not | lift | z | verdict |');
+    expect(stdout).toContain('| rule | points | fires | rate if fires | rate if not | lift | z | adjusted z | verdict |');
     expect(stdout).toContain('| fit/company-enterprise | +20 | 50.0% | 75.0% | 10.0% | 1.76 |');
   });
 

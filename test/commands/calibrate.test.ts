@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../extension/engine';
 import type { Lead } from '../../extension/engine/generated/rules';
-import { calibrate, equivalenceZ, readOutcome, twoProportionZ } from '../../scripts/lib/calibrate';
+import { adjustedZScores, calibrate, equivalenceZ, readOutcome, twoProportionZ } from '../../scripts/lib/calibrate';
 import { mulberry32 } from '../../scripts/lib/prng';
 import { makeBundle, model, NOW_MS, stage, whenRule } from '../support/bundles';
 
@@ -135,5 +135,59 @@ describe('statistics', () => {
     expect(readOutcome(lead('customer'), 'properties.missing')).toBeNull();
     expect(readOutcome({ id: 'x', stage: 'Customer' } as Lead, 'stage', 'customer')).toBe(true);
     expect(readOutcome({ id: 'x', stage: 'sql' } as Lead, 'stage', 'customer')).toBe(false);
+  });
+});
+
+describe('adjusted z (logistic regression over the rules)', () => {
+  /**
+   * Rule 0 halves the odds; rule 1 has no effect of its own but fires mostly with rule 0; rule 2
+   * multiplies the odds by e (coefficient 1). Outcomes are drawn from that model.
+   */
+  function correlated(count: number, seed: number) {
+    const random = mulberry32(seed);
+    const firings: Array<{ rules: number[]; positive: boolean }> = [];
+    for (let i = 0; i < count; i++) {
+      const a = random() < 0.4;
+      const b = a ? random() < 0.8 : random() < 0.1;
+      const c = random() < 0.5;
+      const eta = -1 + (a ? Math.log(0.5) : 0) + (c ? 1 : 0);
+      const positive = random() < 1 / (1 + Math.exp(-eta));
+      firings.push({ rules: [a ? 0 : -1, b ? 1 : -1, c ? 2 : -1].filter((r) => r >= 0), positive });
+    }
+    return firings;
+  }
+
+  it('separates a rule that merely fires with a harmful one from the harmful one', () => {
+    const firings = correlated(20_000, 3);
+    const [harmful, bystander, useful] = adjustedZScores(firings, [true, true, true]) as number[];
+    expect(harmful).toBeLessThan(-4);
+    expect(Math.abs(bystander!)).toBeLessThan(2);
+    expect(useful).toBeGreaterThan(10);
+    // On its own the bystander looks harmful.
+    const fired = firings.filter((f) => f.rules.includes(1));
+    const notFired = firings.filter((f) => !f.rules.includes(1));
+    const marginal = twoProportionZ(fired.filter((f) => f.positive).length, fired.length, notFired.filter((f) => f.positive).length, notFired.length)!;
+    expect(marginal).toBeLessThan(-4);
+  });
+
+  it('recovers the coefficient behind the data: z equals the estimate over its standard error', () => {
+    // One rule with coefficient 1 and an intercept of -1: the fitted odds ratio is the empirical one (ridge aside).
+    const firings = correlated(20_000, 5).map((f) => ({ rules: f.rules.filter((r) => r === 2), positive: f.positive }));
+    const [z] = adjustedZScores(firings, [false, false, true]).slice(2) as number[];
+    const on = firings.filter((f) => f.rules.length);
+    const off = firings.filter((f) => !f.rules.length);
+    const p1 = on.filter((f) => f.positive).length / on.length;
+    const p0 = off.filter((f) => f.positive).length / off.length;
+    const logOdds = Math.log(p1 / (1 - p1)) - Math.log(p0 / (1 - p0));
+    const se = Math.sqrt(1 / (p1 * (1 - p1) * on.length) + 1 / (p0 * (1 - p0) * off.length));
+    expect(z).toBeCloseTo(logOdds / se, 1);
+  });
+
+  it('leaves out rules not judged, and gives up on too few leads', () => {
+    const firings = correlated(2_000, 9);
+    const z = adjustedZScores(firings, [true, false, true]);
+    expect(z[1]).toBeNull();
+    expect(typeof z[0]).toBe('number');
+    expect(adjustedZScores(firings.slice(0, 2), [true, true, true])).toEqual([null, null, null]);
   });
 });

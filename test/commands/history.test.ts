@@ -57,6 +57,14 @@ describe('sample history with planted truths', () => {
     expect(report.suggestions[0]).toMatchObject({ kind: 'wrong-direction', subject: truths.harmful[0] });
   });
 
+  it('calibrate calls no other rule wrong-direction, although several fire alongside the harmful one', () => {
+    expect(report.rules.filter((rule) => rule.verdict === 'wrong-direction').map((rule) => `${rule.model}/${rule.rule}`)).toEqual(truths.harmful);
+    // Email opens fire with content downloads: on their own they look harmful, with it held fixed they do not.
+    const opens = report.rules.find((rule) => rule.rule === 'email-opens')!;
+    expect(opens.z!).toBeLessThan(-1.96);
+    expect(Math.abs(opens.adjustedZ!)).toBeLessThan(1.96);
+  });
+
   it('calibrate never calls a planted useless rule useful or harmful, and shows most of them without signal', () => {
     for (const rule of truths.useless) {
       expect(['no-signal', 'unclear']).toContain(verdict(rule));
