@@ -152,6 +152,7 @@ export function createRemoteRules(deps: RemoteRulesDeps): RemoteRules {
     }
     const stored: VerifiedRules = { bundle, verifiedAt: new Date(now()).toISOString(), url: url.href };
     await verifiedRulesItem.setValue(stored);
+    deps.rules.forgetStored();
     return { ok: true, outcome: 'updated', version: bundle.version };
   }
 

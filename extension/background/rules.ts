@@ -40,10 +40,47 @@ export interface RulesProvider {
    * compiled form, so the `active()` that finds it stored does not compile it again.
    */
   compileRemote(bundle: Bundle): void;
+  /** The stored remote bundle is about to change: read it again next time (storage events follow, later). */
+  forgetStored(): void;
 }
 
-export function createRulesProvider(embeddedBundle: Bundle, readVerified: () => Promise<unknown> = () => verifiedRulesItem.getValue()): RulesProvider {
+/** Where the provider reads the stored remote bundle, and hears that it changed (tests pass their own). */
+export interface VerifiedSource {
+  read(): Promise<unknown>;
+  /** Calls back whenever the stored value changes (in this or another extension context); returns the unsubscribe. */
+  watch(onChange: () => void): () => void;
+}
+
+const storedVerified: VerifiedSource = {
+  read: () => verifiedRulesItem.getValue(),
+  watch: (onChange) => verifiedRulesItem.watch(() => onChange()),
+};
+
+export function createRulesProvider(embeddedBundle: Bundle, source: VerifiedSource = storedVerified): RulesProvider {
   const byHash = new Map<string, ActiveRules>();
+  // The stored remote bundle is read once and kept until storage says it changed (every lookup
+  // asks for the active rules; reading a bundle of a few hundred KB from storage each time cost
+  // more than the lookup). A worker that stops when idle starts again with nothing kept.
+  let kept: Promise<unknown> | null = null;
+  let watching = false;
+  const readVerified = (): Promise<unknown> => {
+    if (!watching) {
+      watching = true;
+      try {
+        source.watch(() => {
+          kept = null;
+        });
+      } catch {
+        watching = false; // no change events here: read every time
+        return source.read();
+      }
+    }
+    kept ??= source.read().catch((error: unknown) => {
+      kept = null; // try again next time
+      throw error;
+    });
+    return kept;
+  };
 
   const prepare = (bundle: Bundle, source: ActiveRules['source'], note: string | null): ActiveRules => {
     const key = `${source}:${bundle.hash}`;
@@ -63,6 +100,9 @@ export function createRulesProvider(embeddedBundle: Bundle, readVerified: () => 
     embedded,
     compileRemote(bundle) {
       prepare(bundle, 'remote', null);
+    },
+    forgetStored() {
+      kept = null;
     },
     async active() {
       let stored: unknown;

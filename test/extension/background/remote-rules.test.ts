@@ -310,3 +310,60 @@ describe('compareVersions', () => {
     expect(compareVersions('01.0.0', '1.0.0')).toBeNull();
   });
 });
+
+describe('the rules provider reads the stored remote bundle once', () => {
+  test('many lookups read storage once; a change from another context or the sync is read again; a failed read is retried', async () => {
+    let reads = 0;
+    let failNext = false;
+    const listeners: Array<() => void> = [];
+    let stored: unknown = null;
+    const counted = createRulesProvider(embedded, {
+      read: async () => {
+        reads++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('storage unavailable');
+        }
+        return stored;
+      },
+      watch: (onChange) => {
+        listeners.push(onChange);
+        return () => undefined;
+      },
+    });
+    for (let i = 0; i < 20; i++) expect((await counted.active()).source).toBe('embedded');
+    expect(reads).toBe(1);
+
+    // Another context (the options page, a second worker instance) stores a bundle: storage says so.
+    const bundle = remoteBundle('1.1.0');
+    stored = { bundle, verifiedAt: new Date(NOW_MS).toISOString(), url: RULES_URL };
+    expect((await counted.active()).version).toBe('1.0.0'); // not heard yet
+    for (const listener of listeners) listener();
+    expect(await counted.active()).toMatchObject({ source: 'remote', version: '1.1.0' });
+    expect(reads).toBe(2);
+
+    // The sync in this worker says so itself, before the storage event arrives.
+    stored = null;
+    counted.forgetStored();
+    expect((await counted.active()).source).toBe('embedded');
+    expect(reads).toBe(3);
+
+    // A read that fails falls back to the embedded rules with a note, and is not kept.
+    counted.forgetStored();
+    failNext = true;
+    expect((await counted.active()).note).toMatch(/could not be read/);
+    expect((await counted.active()).note).toBeNull();
+    expect(reads).toBe(5);
+  });
+
+  test('with real storage: an accepted bundle is active at once, and a value written elsewhere is heard', async () => {
+    expect((await provider.active()).source).toBe('embedded');
+    stub.serve(await publish(current, remoteBundle('1.1.0')));
+    expect((await remote.check()).outcome).toBe('updated');
+    expect((await provider.active()).version).toBe('1.1.0'); // forgetStored: no wait for the event
+    const { verifiedRulesItem } = await import('../../../extension/background/rules');
+    await verifiedRulesItem.setValue(null); // e.g. "clear data" in the options page
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await provider.active()).source).toBe('embedded');
+  });
+});
