@@ -3,6 +3,7 @@
 // cannot follow one elsewhere). A 429 honours Retry-After: a short wait is waited here, a long one
 // ends the sync and tells the scheduler when to try again.
 
+import LinkHeader from 'http-link-header';
 import { readLimited } from './limited-body';
 
 /** A CRM request that failed; `retryAfterMs` is set when the server said when to come back. */
@@ -71,6 +72,28 @@ export function backoffMs(failures: number, retryAfter: number | null, baseMs: n
 }
 
 export async function crmJson(http: CrmHttp, url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+  return (await crmJsonPage(http, url, init)).body;
+}
+
+/** The next page's URL from an RFC 8288 Link header (rel="next"), resolved against the page's own URL; null without one. */
+export function nextPageUrl(linkHeader: string | null, pageUrl: string): string | null {
+  if (!linkHeader) return null;
+  let target: string | undefined;
+  try {
+    target = LinkHeader.parse(linkHeader).rel('next')[0]?.uri;
+  } catch {
+    return null; // a Link header we cannot read is treated as none
+  }
+  if (!target) return null;
+  try {
+    return new URL(target, pageUrl).href;
+  } catch {
+    return null;
+  }
+}
+
+/** crmJson, with the next page's URL when the answer names one in a Link header. */
+export async function crmJsonPage(http: CrmHttp, url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<{ body: unknown; next: string | null }> {
   if (new URL(url).origin !== http.origin) throw new CrmHttpError(`refusing to send the CRM token to ${new URL(url).origin}`, null);
   for (let attempt = 0; ; attempt++) {
     let response: Response;
@@ -111,10 +134,12 @@ export async function crmJson(http: CrmHttp, url: string, init: { method?: 'GET'
         ? `the CRM's answer is larger than ${limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MB` : `${Math.round(limit / 1024)} KB`}; nothing was changed`
         : `the CRM's answer was cut short (${body.message})`, response.status);
     }
+    let parsed: unknown;
     try {
-      return JSON.parse(new TextDecoder().decode(body.bytes)) as unknown;
+      parsed = JSON.parse(new TextDecoder().decode(body.bytes)) as unknown;
     } catch (error) {
       throw new CrmHttpError(`the CRM's answer is not JSON (${error instanceof Error ? error.message : String(error)})`, response.status);
     }
+    return { body: parsed, next: nextPageUrl(response.headers.get('link'), url) };
   }
 }

@@ -1,12 +1,28 @@
-// Generic REST connector: one GET of the configured URL; the records are the array at a dotted
-// JSON path in the answer (empty path: the answer itself), each read by a mapping preset.
-import { crmJson, CrmHttpError, type CrmHttp } from './crm-http';
+// Generic REST connector: a GET of the configured URL; the records are the array at a dotted
+// JSON path in the answer (empty path: the answer itself), each read by a mapping preset. An
+// answer that names a next page in a Link header (RFC 8288, rel="next", as GitHub's and many other
+// APIs page) is followed, on the same origin only (crmJson refuses any other), page after page.
+import { crmJsonPage, CrmHttpError, type CrmHttp } from './crm-http';
+
+/** More pages than this is a paging loop or an endpoint that needs narrowing: the sync fails. */
+export const MAX_REST_PAGES = 1_000;
 
 export async function fetchRestRecords(http: CrmHttp, endpoint: string, recordsPath: string): Promise<Array<Record<string, unknown>>> {
-  const body = await crmJson(http, endpoint);
-  const records = atPath(body, recordsPath);
-  if (!Array.isArray(records)) throw new CrmHttpError(`the CRM's answer has no list of records at "${recordsPath || '(top level)'}"`, null);
-  return records.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object' && !Array.isArray(item));
+  const out: Array<Record<string, unknown>> = [];
+  const visited = new Set<string>();
+  let url: string | null = endpoint;
+  while (url !== null) {
+    if (visited.has(url)) throw new CrmHttpError(`the CRM's pages loop back to ${url}`, null);
+    if (visited.size === MAX_REST_PAGES) throw new CrmHttpError(`the CRM's answer runs past ${MAX_REST_PAGES} pages; narrow the endpoint`, null);
+    visited.add(url);
+    const page: { body: unknown; next: string | null } = await crmJsonPage(http, url);
+    const records = atPath(page.body, recordsPath);
+    const where = visited.size === 1 ? 'answer' : `page ${visited.size}`;
+    if (!Array.isArray(records)) throw new CrmHttpError(`the CRM's ${where} has no list of records at "${recordsPath || '(top level)'}"`, null);
+    for (const item of records) if (item !== null && typeof item === 'object' && !Array.isArray(item)) out.push(item as Record<string, unknown>);
+    url = page.next;
+  }
+  return out;
 }
 
 /** `data.items` -> body.data.items; a leading `$.` is allowed. */

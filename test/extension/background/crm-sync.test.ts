@@ -258,6 +258,35 @@ describe('CRM sync: generic REST', () => {
     expect(await store.leadCount()).toBe(0);
   });
 
+  test('follows rel="next" Link headers page after page (relative and absolute), on the same origin only', async () => {
+    handler = (request, res) => {
+      const page = request.query.get('page') ?? '1';
+      const people = { '1': [{ ref: 'p1', fullName: 'Pat One' }], '2': [{ ref: 'p2', fullName: 'Pat Two' }], '3': [{ ref: 'p3', fullName: 'Pat Three' }] }[page];
+      if (request.path !== '/api/people' || !people) return json(res, {}, 404);
+      const next = page === '1' ? '</api/people?page=2>; rel="next", </api/people?page=3>; rel="last"' : page === '2' ? `<${base}/api/people?page=3>; rel="next"` : '';
+      json(res, { data: { people } }, 200, next ? { link: next } : {});
+    };
+    let state = await crm.sync();
+    expect(state).toMatchObject({ lastCount: 3, lastError: null });
+    expect(await names()).toEqual({ p1: 'Pat One', p2: 'Pat Two', p3: 'Pat Three' });
+    expect(seen.map((request) => request.query.get('page') ?? '1')).toEqual(['1', '2', '3']);
+    expect(seen.every((request) => request.authorization === 'Bearer pat-secret')).toBe(true);
+
+    // A next page elsewhere would carry the token there: the sync fails and keeps what it had.
+    seen = [];
+    handler = (_request, res) => json(res, { data: { people: [{ ref: 'x1', fullName: 'Xavier' }] } }, 200, { link: '<https://elsewhere.example/api/people?page=2>; rel="next"' });
+    state = await crm.sync();
+    expect(state.lastError?.message).toMatch(/refusing to send the CRM token to https:\/\/elsewhere\.example/);
+    expect(seen).toHaveLength(1);
+    expect(Object.keys(await names()).sort()).toEqual(['p1', 'p2', 'p3']);
+
+    // Pages that point back to one already read: an error, not an endless sync.
+    handler = (_request, res) => json(res, { data: { people: [] } }, 200, { link: '</api/people>; rel="next"' });
+    state = await crm.sync();
+    expect(state.lastError?.message).toMatch(/loop back/);
+    expect(Object.keys(await names()).sort()).toEqual(['p1', 'p2', 'p3']);
+  });
+
   test('an answer larger than the limit is refused, streamed or declared, and writes nothing', async () => {
     crm = createCrmSync({
       store, config: async () => config, bundle: async () => bundle, hasPermission: async () => granted, now: () => clock,
@@ -302,5 +331,17 @@ describe('CRM settings', () => {
     expect(locked).toMatchObject({ endpoint: 'https://crm.corp.example/api', locked: { endpoint: true } });
     await fakeBrowser.storage.managed.clear();
     expect((await getCrmConfig()).endpoint).toBe('https://crm.mine.example/people');
+  });
+});
+
+describe('nextPageUrl', () => {
+  test('reads rel="next" among other links, resolves it against the page, and ignores what it cannot read', async () => {
+    const { nextPageUrl } = await import('../../../extension/background/crm-http');
+    const page = 'https://crm.example/api/people?page=1';
+    expect(nextPageUrl('<https://crm.example/api/people?page=2>; rel="next", <https://crm.example/api/people?page=9>; rel="last"', page)).toBe('https://crm.example/api/people?page=2');
+    expect(nextPageUrl('<?page=2>; rel=next', page)).toBe('https://crm.example/api/people?page=2');
+    expect(nextPageUrl('<https://crm.example/api/people?page=1>; rel="prev"', page)).toBeNull();
+    expect(nextPageUrl(null, page)).toBeNull();
+    expect(nextPageUrl('not a link header', page)).toBeNull();
   });
 });
