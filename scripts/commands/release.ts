@@ -19,7 +19,7 @@ import { changelogEntry, releaseNote, sha256Sums } from '../lib/release-notes';
 import { normalizeZip, readZip, ZipReadError } from '../lib/release-zip';
 import { bundleVersionOf, expiryFrom } from './sign';
 
-const usage = `Usage: leadpact release [dir] [--key <file>] [--expires <90d | instant>] [--out-dir <dir>] [--skip-browsers] [--force]
+const usage = `Usage: leadpact release [dir] [--key <file>] [--expires <90d | instant>] [--out-dir <dir>] [--skip-browsers] [--check-rebuild] [--force]
 
 Releases the committed state (HEAD) of the repository: validate, test, build and sign the rules
 bundle, \`wxt zip\` for Chrome and \`wxt zip -b firefox\` (with the sources zip), SHA256SUMS and a
@@ -31,6 +31,9 @@ dir              the repository (default: this one); must be the top of a git wo
 --expires        how long the signature is accepted (default 90d), or an ISO instant
 --out-dir        default: <dir>/.output/release
 --skip-browsers  only the signed bundle, checksums and note (no extension builds)
+--check-rebuild  before publishing, unpack the sources zip alone and build Chrome and Firefox from
+                 it as a store reviewer would (NODE_ENV unset); any file that differs from the
+                 zips fails the release
 --force          replace an existing release folder for the same version
 Exit code: 0 when released, 1 when a step fails (nothing is written), 2 on bad usage or no key.`;
 
@@ -162,6 +165,65 @@ function assertEmbedsBundle(files: ReadonlyMap<string, Uint8Array>, zipName: str
   if (!found) throw new StepFailure(`${zipName}: no script embeds the signed bundle (hash ${bundleHash}); the extension was built from other rules`);
 }
 
+/** Names of the files that differ between a released zip's files and a rebuild's (missing, extra or other bytes). */
+export function rebuildDifferences(released: ReadonlyMap<string, Uint8Array>, rebuilt: ReadonlyMap<string, Uint8Array>): string[] {
+  const differences: string[] = [];
+  for (const [name, bytes] of released) {
+    const other = rebuilt.get(name);
+    if (!other) differences.push(`${name} (not rebuilt)`);
+    else if (!Buffer.from(other.buffer, other.byteOffset, other.length).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) differences.push(`${name} (other bytes)`);
+  }
+  for (const name of rebuilt.keys()) if (!released.has(name)) differences.push(`${name} (only in the rebuild)`);
+  return differences.sort();
+}
+
+async function filesUnder(dir: string, prefix = ''): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const name = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) for (const [sub, bytes] of await filesUnder(path.join(dir, entry.name), `${name}/`)) files.set(sub, bytes);
+    else files.set(name, new Uint8Array(await readFile(path.join(dir, entry.name))));
+  }
+  return files;
+}
+
+/**
+ * What a store reviewer does with the sources zip: unpack it alone (the dependencies are this
+ * repository's node_modules, the same package-lock.json), `wxt build` for each browser with
+ * SOURCE_DATE_EPOCH and NODE_ENV unset, and compare every file with the released zip's. Returns
+ * how many files were compared.
+ */
+async function checkSourcesRebuild(stage: string, epoch: number, sourcesZip: Uint8Array, released: Record<'chrome-mv3' | 'firefox-mv2', Uint8Array>): Promise<number> {
+  const dir = await mkdtemp(path.join(stage, '.rebuild-'));
+  let sources: Map<string, Uint8Array>;
+  try {
+    sources = readZip(sourcesZip);
+  } catch (error) {
+    if (error instanceof ZipReadError) throw new StepFailure(`the sources zip: ${error.message}`);
+    throw error;
+  }
+  for (const [name, bytes] of sources) {
+    const target = path.resolve(dir, name);
+    if (!target.startsWith(`${dir}${path.sep}`)) throw new StepFailure(`the sources zip names a file outside its folder: ${name}`);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  }
+  await symlink(realpathSync(path.join(stage, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
+  const env = toolEnvironment(epoch);
+  delete env.NODE_ENV; // as a reviewer's shell would have it
+  let compared = 0;
+  for (const [browser, outputDir] of [['chrome', 'chrome-mv3'], ['firefox', 'firefox-mv2']] as const) {
+    await inStage(dir, env, `wxt build -b ${browser} from the sources zip failed`, [path.join('node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build', '-b', browser]);
+    const rebuilt = await filesUnder(path.join(dir, '.output', outputDir));
+    const differences = rebuildDifferences(readZip(released[outputDir]), rebuilt);
+    if (differences.length > 0) {
+      throw new StepFailure(`the ${browser} build from the sources zip differs from the released zip in ${differences.length} file${differences.length === 1 ? '' : 's'}: ${differences.slice(0, 10).join(', ')}${differences.length > 10 ? ', ...' : ''}`);
+    }
+    compared += rebuilt.size;
+  }
+  return compared;
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -169,7 +231,7 @@ function seconds(ms: number): string {
 const release: Command = async (argv) => {
   const args = parseCommandArgs(
     argv,
-    { key: { type: 'string' }, expires: { type: 'string' }, 'out-dir': { type: 'string' }, 'skip-browsers': { type: 'boolean' }, force: { type: 'boolean' } },
+    { key: { type: 'string' }, expires: { type: 'string' }, 'out-dir': { type: 'string' }, 'skip-browsers': { type: 'boolean' }, 'check-rebuild': { type: 'boolean' }, force: { type: 'boolean' } },
     usage,
   );
   if (!args) return 0;
@@ -195,6 +257,8 @@ const release: Command = async (argv) => {
   const epoch = await sourceDateEpoch(repoDir, commit);
   const outDir = path.resolve(args.values['out-dir'] ?? path.join(repoDir, '.output', 'release'));
   const browsers = !args.values['skip-browsers'];
+  if (args.values['check-rebuild'] && !browsers) throw new CliError('--check-rebuild rebuilds the extension zips: it cannot go with --skip-browsers');
+  const checkRebuild = args.values['check-rebuild'] === true;
 
   say(`release: commit ${commit.slice(0, 12)}, SOURCE_DATE_EPOCH=${epoch} (${new Date(epoch * 1000).toISOString()}), key ${key.source}\n`);
   const uncommitted = (await git(repoDir, ['status', '--porcelain=v1', '--untracked-files=no'])).split('\n').filter(Boolean).length;
@@ -202,7 +266,7 @@ const release: Command = async (argv) => {
 
   const env = toolEnvironment(epoch);
 
-  const total = browsers ? 8 : 6;
+  const total = browsers ? (checkRebuild ? 9 : 8) : 6;
   let index = 0;
   const step = async <T>(label: string, run: () => Promise<T>, detail?: (value: T) => string): Promise<T> => {
     index++;
@@ -306,6 +370,13 @@ const release: Command = async (argv) => {
         },
         (z) => `${z.name}, ${z.count} files; ${z.sourcesName}, ${z.sourcesCount} files`,
       );
+      if (checkRebuild) {
+        await step(
+          'rebuild from the sources zip alone (Chrome and Firefox)',
+          () => checkSourcesRebuild(stage, epoch, firefox.sourcesBytes, { 'chrome-mv3': chrome.bytes, 'firefox-mv2': firefox.bytes }),
+          (count) => `${count} files identical`,
+        );
+      }
       artifacts.set(chrome.name, chrome.bytes);
       artifacts.set(firefox.name, firefox.bytes);
       artifacts.set(firefox.sourcesName, firefox.sourcesBytes);
