@@ -62,8 +62,8 @@ describe('.github workflows', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
   const commands = new Set(readFileSync(path.join(repoRoot, 'scripts/cli.ts'), 'utf8').match(/^ {2}'?([a-z-]+)'?: \{ summary/gm)?.map((l) => l.trim().replace(/^'?([a-z-]+)'?:.*$/, '$1')));
 
-  it('has the pull request and release workflows', () => {
-    expect(files.sort()).toEqual(['release.yml', 'rules-pull-request.yml']);
+  it('has the pull request, impact comment and release workflows', () => {
+    expect(files.sort()).toEqual(['release.yml', 'rules-impact-comment.yml', 'rules-pull-request.yml']);
   });
 
   it.each(files)('%s passes action-validator (the GitHub workflow schema)', (file) => {
@@ -90,8 +90,25 @@ describe('.github workflows', () => {
   });
 
   it('the comment step finds its comment by the marker leadpact diff writes', () => {
-    const text = readFileSync(path.join(dir, 'rules-pull-request.yml'), 'utf8');
-    expect(text).toContain(`const marker = '${DIFF_MARKER}';`);
-    expect(text).toContain('--format markdown');
+    expect(readFileSync(path.join(dir, 'rules-pull-request.yml'), 'utf8')).toContain('--format markdown');
+    expect(readFileSync(path.join(dir, 'rules-impact-comment.yml'), 'utf8')).toContain(`const marker = '${DIFF_MARKER}';`);
+  });
+
+  it('runs the pull request\'s code with a read-only token, and comments from a workflow that runs none of it', () => {
+    type Job = { permissions?: Record<string, string>; steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> };
+    const pr = parse(readFileSync(path.join(dir, 'rules-pull-request.yml'), 'utf8')) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+    expect(Object.keys(pr.on)).not.toContain('pull_request_target');
+    expect(pr.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(pr.jobs)) {
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) expect(`${name}: ${scope} ${level}`).toBe(`${name}: ${scope} read`);
+    }
+    const upload = pr.jobs.impact!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with?.name).toBe('leadpact-impact');
+
+    const comment = parse(readFileSync(path.join(dir, 'rules-impact-comment.yml'), 'utf8')) as { on: Record<string, { workflows: string[] }>; jobs: Record<string, Job> };
+    expect(comment.on.workflow_run!.workflows).toEqual([(parse(readFileSync(path.join(dir, 'rules-pull-request.yml'), 'utf8')) as { name: string }).name]);
+    const steps = Object.values(comment.jobs).flatMap((job) => job.steps);
+    expect(steps.some((step) => step.uses?.startsWith('actions/checkout@') || step.run !== undefined)).toBe(false);
+    expect(steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with?.name).toBe('leadpact-impact');
   });
 });
