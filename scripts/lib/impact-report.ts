@@ -4,7 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import type { Histogram, Impact, Matrix, Mover, ScoreStats } from './impact';
+import { SLA_STATES, type Histogram, type Impact, type Matrix, type Mover, type ScoreStats, type SlaShift } from './impact';
 import { ITEM_NOUNS, showValue, type RuleChange, type RuleItem } from './rules-changes';
 
 /** The first line of the markdown report; the workflow finds its own comment by it. */
@@ -112,6 +112,16 @@ function firedSummary(m: Mover, changes: readonly RuleChange[] = []): string {
 }
 
 /** The moves of a matrix as "from → to: n", largest first. */
+/** One commitment's counts per state, "before → after" ("–" for a side without the commitment). */
+function slaStateCells(shift: SlaShift, named = true): string[] {
+  return SLA_STATES.map((state) => {
+    const before = shift.before ? fmt(shift.before[state]!) : '–';
+    const after = shift.after ? fmt(shift.after[state]!) : '–';
+    const value = before === after ? after : `${before} → ${after}`;
+    return named ? `${state} ${value}` : value;
+  });
+}
+
 function moves(matrix: Matrix): Array<{ from: string; to: string; count: number }> {
   return matrix.cells.filter((c) => c.from !== c.to).sort((a, b) => b.count - a.count || (a.from + a.to < b.from + b.to ? -1 : 1));
 }
@@ -178,6 +188,10 @@ export function renderText(report: DiffReport): string {
         if (before === '0' && after === '0') continue;
         out.push(`  ${label!.padStart(9)}  ${before!.padStart(7)} → ${after!.padEnd(7)} ${delta}`);
       }
+    }
+    if (impact.sla) {
+      out.push('', `SLA clocks (the SLA changed; ${fmt(impact.sla.changedLeads)} lead(s) get another state or due time), leads by state, before → after:`);
+      for (const shift of impact.sla.commitments) out.push(`  ${shift.commitment}: ${slaStateCells(shift).join(', ')}`);
     }
     if (impact.movers.length) {
       out.push('', 'Top movers:');
@@ -260,6 +274,11 @@ export function renderMarkdown(report: DiffReport): string {
       const list = moves(matrix);
       if (list.length === 0) out.push(`No lead changes ${noun}.`);
       else out.push(table(['from', 'to', 'leads'], list.slice(0, 20).map((m) => [m.from, m.to, fmt(m.count)])));
+    }
+
+    if (impact.sla) {
+      out.push('', '#### SLA clocks', '', `The SLA changed: **${fmt(impact.sla.changedLeads)}** lead(s) get another state or due time. Leads by state, before → after:`, '');
+      out.push(table(['commitment', ...SLA_STATES], impact.sla.commitments.map((shift) => [code(shift.commitment), ...slaStateCells(shift, false)])));
     }
 
     if (impact.movers.length) {

@@ -3,6 +3,9 @@
  * new rules at the same `now`, summed up as stage, persona and grade moves, score distributions
  * per model, and the leads that move most with the rules that explain their move.
  *
+ * When the SLA definitions differ, the clocks are run too (stage entry replay and SLA states, a
+ * dearer evaluation) and the impact counts each commitment's clocks by state under both rule sets.
+ *
  * One pass, streaming: only the scores (numbers, for percentiles) and the few top movers are kept,
  * so 100k leads never sit in memory as objects.
  */
@@ -62,6 +65,16 @@ export interface Mover {
   fired: FiredDifference[];
 }
 
+/** One SLA commitment's clocks on the leads, by state (ok, warning, breached, met, late). */
+export interface SlaShift {
+  commitment: string;
+  label: string;
+  /** null: the base rules have no such commitment. */
+  before: Record<string, number> | null;
+  /** null: the new rules have no such commitment. */
+  after: Record<string, number> | null;
+}
+
 export interface Impact {
   now: string;
   leads: number;
@@ -75,6 +88,11 @@ export interface Impact {
   /** Leads whose outcome (any score, stage, grade or persona) changed. */
   changedLeads: number;
   movers: Mover[];
+  /**
+   * The SLA clocks, when the SLA definitions changed (null when they did not, or without a base):
+   * per commitment, then how many leads' clocks changed (state or due time).
+   */
+  sla: { commitments: SlaShift[]; changedLeads: number } | null;
 }
 
 export interface Matrix {
@@ -96,6 +114,9 @@ export interface ImpactPart {
   scoresAfter: Record<string, Float64Array>;
   changedPerModel: Record<string, number>;
   movers: Array<{ rank: [number, number]; id: string; mover: Mover }>;
+  /** `before|after \0 commitment \0 state` → leads; empty without clocks. */
+  slaCells: Array<[string, number]>;
+  slaChanged: number;
 }
 
 export interface ImpactOptions {
@@ -122,6 +143,10 @@ export class ImpactAccumulator {
   private readonly bundles: { before: Bundle | null; after: Bundle };
   private count = 0;
   private changed = 0;
+  /** Whether the SLA definitions differ, so the clocks are run and compared. */
+  private readonly clocks: boolean;
+  private readonly slaCells = new Map<string, number>();
+  private slaChanged = 0;
 
   constructor(before: Bundle | null, after: Bundle, options: ImpactOptions) {
     this.before = before ? compileRules(before) : null;
@@ -138,13 +163,21 @@ export class ImpactAccumulator {
     }
     this.stageRank = new Map(after.lifecycle.stages.map((stage, index) => [stage.id, index + 1]));
     this.bundles = { before, after };
+    this.clocks = before !== null && JSON.stringify(before.sla ?? null) !== JSON.stringify(after.sla ?? null);
   }
 
   add(lead: Lead): void {
     this.count++;
-    // The impact compares scores, grades, personas and stages: the clocks (stage entry replay, SLA) are not needed.
-    const a = evaluate(this.after, lead, this.now, NO_CLOCKS);
-    const b = this.before ? evaluate(this.before, lead, this.now, NO_CLOCKS) : null;
+    // Scores, grades, personas and stages need no clocks (stage entry replay, SLA); a changed SLA does.
+    const options = this.clocks ? undefined : NO_CLOCKS;
+    const a = evaluate(this.after, lead, this.now, options);
+    const b = this.before ? evaluate(this.before, lead, this.now, options) : null;
+    if (this.clocks && b) {
+      for (const state of b.sla) bump(this.slaCells, `before\u0000${state.id}\u0000${state.state}`);
+      for (const state of a.sla) bump(this.slaCells, `after\u0000${state.id}\u0000${state.state}`);
+      const clock = (o: Outcome) => o.sla.map((state) => `${state.id} ${state.state} ${state.dueAt}`).join('\n');
+      if (clock(a) !== clock(b)) this.slaChanged++;
+    }
     bump(this.stageCells, cell(b ? b.stage : undefined, a.stage));
     bump(this.personaCells, cell(b ? b.persona : undefined, a.persona));
     bump(this.gradeCells, cell(b ? b.grade : undefined, a.grade));
@@ -196,6 +229,8 @@ export class ImpactAccumulator {
       scoresAfter: record(this.scoresAfter),
       changedPerModel: Object.fromEntries(this.changedPerModel),
       movers: this.moverList.map((entry) => ({ rank: entry.rank, id: entry.id, mover: entry.mover() })),
+      slaCells: [...this.slaCells],
+      slaChanged: this.slaChanged,
     };
   }
 
@@ -212,6 +247,8 @@ export class ImpactAccumulator {
       this.changedPerModel.set(model, this.changedPerModel.get(model)! + (part.changedPerModel[model] ?? 0));
     }
     for (const { rank, id, mover } of part.movers) this.insertMover(rank, id, () => mover);
+    for (const [key, n] of part.slaCells) this.slaCells.set(key, (this.slaCells.get(key) ?? 0) + n);
+    this.slaChanged += part.slaChanged;
   }
 
   result(): Impact {
@@ -255,9 +292,31 @@ export class ImpactAccumulator {
       models,
       changedLeads: this.changed,
       movers: this.moverList.map((entry) => entry.mover()),
+      sla: this.clocks ? { commitments: this.slaShifts(), changedLeads: this.slaChanged } : null,
     };
   }
+
+  private slaShifts(): SlaShift[] {
+    const before = this.bundles.before?.sla?.commitments ?? [];
+    const after = this.bundles.after.sla?.commitments ?? [];
+    const ids = [...after.map((c) => c.id), ...before.map((c) => c.id).filter((id) => !after.some((c) => c.id === id))];
+    const counts = (side: 'before' | 'after', id: string, exists: boolean): Record<string, number> | null => {
+      if (!exists) return null;
+      const out: Record<string, number> = {};
+      for (const state of SLA_STATES) out[state] = this.slaCells.get(`${side}\u0000${id}\u0000${state}`) ?? 0;
+      return out;
+    };
+    return ids.map((id) => ({
+      commitment: id,
+      label: after.find((c) => c.id === id)?.label ?? before.find((c) => c.id === id)?.label ?? id,
+      before: counts('before', id, before.some((c) => c.id === id)),
+      after: counts('after', id, after.some((c) => c.id === id)),
+    }));
+  }
 }
+
+/** SLA states in the order a report shows them. */
+export const SLA_STATES = ['ok', 'warning', 'breached', 'met', 'late'] as const;
 
 function compareRank(a: [number, number], aId: string, b: [number, number], bId: string): number {
   return b[0] - a[0] || b[1] - a[1] || (aId < bId ? -1 : aId > bId ? 1 : 0);

@@ -65,6 +65,31 @@ describe('leadpact diff', () => {
     expect(vp.delta).toBe(-5);
     expect(vp.fired).toEqual([{ model: 'fit', rule: 'senior-title', before: 30, after: 25 }]);
     expect(vp.after.stage).toBe('lead');
+    expect(json.impact.sla).toBeNull(); // the SLA did not change: its clocks are not run
+  });
+
+  it('counts each SLA commitment\'s clocks by state before and after when the SLA changes', async () => {
+    const r = repo();
+    r.edit('rules/sla.yaml', 'within: 8bh', 'within: 40bh');
+    const json = await diffJson(r);
+    expect(json.changes).toEqual([expect.objectContaining({ type: 'edited', kind: 'commitment', id: 'mql-first-touch', owners: ['sales'], leaves: [{ path: 'within', before: '8bh', after: '40bh' }] })]);
+    // The two MQLs: head-small entered at its demo request (Wed 18 Nov, 11:00 in Madrid), 8 business
+    // hours were over on Thursday, 40 are not; vp-big has no events, so its clock starts now (ok
+    // either way, with a later due time).
+    expect(json.impact.sla).toEqual({
+      commitments: [{
+        commitment: 'mql-first-touch',
+        label: 'First touch on a new MQL',
+        before: { ok: 1, warning: 0, breached: 1, met: 0, late: 0 },
+        after: { ok: 2, warning: 0, breached: 0, met: 0, late: 0 },
+      }],
+      changedLeads: 2,
+    });
+    expect(json.impact.stages.moved).toBe(0);
+    const text = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW]);
+    expect(text.stdout).toContain('  mql-first-touch: ok 1 → 2, warning 0, breached 1 → 0, met 0, late 0');
+    const md = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.jsonl', '--now', NOW, '--format', 'markdown']);
+    expect(md.stdout).toContain('| `mql-first-touch` | 1 → 2 | 0 | 1 → 0 | 0 | 0 |');
   });
 
   it('reports a renamed rule as a rename (same logic, new id), not as a removal and an addition', async () => {
@@ -154,6 +179,7 @@ describe('leadpact diff', () => {
     const r = repo();
     r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
     r.edit('rules/scoring/fit.yaml', 'points: 30\n  - id: big-company', 'points: 25\n  - id: big-company');
+    r.edit('rules/sla.yaml', 'within: 8bh', 'within: 4bh'); // the SLA counts are merged from the workers too
     // 6 fixture leads repeated with new ids: enough batches to spread over two workers.
     const leads = r.read('leads.jsonl').trim().split('\n');
     const many = Array.from({ length: 2500 }, (_, i) => leads[i % leads.length]!.replace(/"id":"([^"]+)"/, `"id":"$1-${i}"`));
@@ -165,6 +191,7 @@ describe('leadpact diff', () => {
     expect(two.code).toBe(0);
     expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
     expect(JSON.parse(one.stdout).impact.leads).toBe(2500);
+    expect(JSON.parse(one.stdout).impact.sla.commitments[0].after.ok).toBeGreaterThan(0);
     r.write('many.jsonl', `${many.slice(0, 1500).join('\n')}\n{"id":"x","colour":"red"}\n${many.slice(1500).join('\n')}\n`);
     const bad = await run([...args, '--jobs', '2']);
     expect(bad.code).toBe(2);
