@@ -3,6 +3,8 @@
 // POST /crm/v3/objects/contacts/search for contacts whose lastmodifieddate is at or after the
 // last good sync (GTE, sorted ascending, paged with `after` the same way). Each contact becomes a
 // row keyed by the labels of HubSpot's export, so the hubspot-contacts mapping preset reads it.
+// Contacts deleted in HubSpot are archived (kept there for 90 days): every sync also pages through
+// GET /crm/v3/objects/contacts?archived=true, and the leads with those record ids are removed.
 import { crmJson, CrmHttpError, type CrmHttp } from './crm-http';
 
 /** HubSpot's internal property names, and the export column label the preset reads each from. */
@@ -61,6 +63,29 @@ export async function fetchHubspotContacts(http: CrmHttp, endpoint: string, sinc
     after = next;
   }
   throw new CrmHttpError(`HubSpot still had more pages after ${maxPages}`, null);
+}
+
+/** The record ids of the contacts archived (deleted) in HubSpot. */
+export async function fetchHubspotArchivedIds(http: CrmHttp, endpoint: string): Promise<Set<string>> {
+  const base = endpoint.replace(/\/+$/, '');
+  const ids = new Set<string>();
+  let after: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const url = new URL(`${base}/crm/v3/objects/contacts`);
+    url.searchParams.set('archived', 'true');
+    url.searchParams.set('limit', String(pageLimit));
+    url.searchParams.set('properties', 'hs_object_id');
+    if (after !== undefined) url.searchParams.set('after', after);
+    const { results, next } = readPage(await crmJson(http, url.href));
+    for (const contact of results) {
+      const id = contact.id ?? (contact.properties as Record<string, unknown> | undefined)?.hs_object_id;
+      if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
+    }
+    if (next === undefined) return ids;
+    if (next === after) throw new CrmHttpError('HubSpot returned the same paging cursor twice', null);
+    after = next;
+  }
+  throw new CrmHttpError(`HubSpot still had more pages of archived contacts after ${maxPages}`, null);
 }
 
 function readPage(body: unknown): { results: Array<Record<string, unknown>>; next: string | undefined } {

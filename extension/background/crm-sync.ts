@@ -15,7 +15,7 @@ import { watchPolicy } from '../lib/policy';
 import { watchCrmSettings, type CrmConfig } from '../lib/settings';
 import { setAlarmAt } from './alarms';
 import { backoffMs, CrmHttpError, crmOrigin, type CrmHttp } from './crm-http';
-import { fetchHubspotContacts } from './crm-hubspot';
+import { fetchHubspotArchivedIds, fetchHubspotContacts } from './crm-hubspot';
 import { fetchRestRecords } from './crm-rest';
 import type { LeadStore } from './store';
 
@@ -41,6 +41,8 @@ export interface CrmSyncState {
   /** Leads written by the last good sync, and records it skipped as unreadable. */
   lastCount: number | null;
   skipped: number;
+  /** Leads the last good sync removed because they were deleted in the CRM (HubSpot). */
+  lastRemoved: number;
   /** The first unreadable record's problem in the last good sync. */
   skippedExample: string | null;
   /** The last failure; cleared by the next good sync. */
@@ -57,6 +59,7 @@ export const neverSynced: CrmSyncState = Object.freeze({
   cursor: null,
   lastCount: null,
   skipped: 0,
+  lastRemoved: 0,
   skippedExample: null,
   lastError: null,
   failures: 0,
@@ -100,7 +103,8 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
   const log = deps.log ?? (() => undefined);
   let running: Promise<CrmSyncState> | undefined;
 
-  const state = async () => (await crmSyncStateItem.getValue()) ?? neverSynced;
+  // A state stored by an older version lacks the newer fields: the defaults fill them.
+  const state = async (): Promise<CrmSyncState> => ({ ...neverSynced, ...((await crmSyncStateItem.getValue()) ?? {}) });
 
   async function run(): Promise<CrmSyncState> {
     const config = await deps.config();
@@ -120,13 +124,14 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
         cursor: new Date(startedAt).toISOString(),
         lastCount: result.count,
         skipped: result.skipped,
+        lastRemoved: result.removed,
         skippedExample: result.skippedExample,
         lastError: null,
         failures: 0,
         nextAttemptAt: null,
       };
       await crmSyncStateItem.setValue(next);
-      log(`CRM sync: ${result.count} leads merged${result.skipped ? `, ${result.skipped} records skipped` : ''}`);
+      log(`CRM sync: ${result.count} leads merged${result.removed ? `, ${result.removed} deleted in the CRM removed` : ''}${result.skipped ? `, ${result.skipped} records skipped` : ''}`);
       return next;
     } catch (error) {
       const failures = previous.failures + 1;
@@ -147,7 +152,7 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
     }
   }
 
-  async function attempt(config: CrmConfig, previous: CrmSyncState): Promise<{ count: number; skipped: number; skippedExample: string | null }> {
+  async function attempt(config: CrmConfig, previous: CrmSyncState): Promise<{ count: number; skipped: number; skippedExample: string | null; removed: number }> {
     const checked = crmOrigin(config.endpoint);
     if (!checked.ok) throw new CrmHttpError(checked.message, null);
     const origin = checked.url.origin;
@@ -173,6 +178,9 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
         ? await fetchHubspotContacts(http, config.endpoint, previous.lastSync ? previous.cursor : null)
         : await fetchRestRecords(http, config.endpoint, config.recordsPath);
 
+    // Contacts deleted in HubSpot: their leads go (read before anything is written, like the rest).
+    const deleted = config.kind === 'hubspot' ? await fetchHubspotArchivedIds(http, config.endpoint) : new Set<string>();
+
     const leads = new Map<string, Lead>();
     let skipped = 0;
     let skippedExample: string | null = null;
@@ -185,17 +193,20 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
         skippedExample ??= `record ${index + 1}: ${result.error}`;
       }
     });
-    if (leads.size > 0) {
+    for (const id of deleted) leads.delete(id); // archived after its last change: deleted wins
+    let removed = 0;
+    if (leads.size > 0 || deleted.size > 0) {
       const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
-      await store.mergeLeads([...leads.values()], {
+      const summary = await store.mergeLeads([...leads.values()], {
         source: 'file',
         name: `CRM sync (${config.kind})`,
         mapping: mappingId,
         stageOrder: bundle.lifecycle.stages.map((stage) => stage.id),
         now: () => new Date(now()),
-      });
+      }, deleted.size > 0 ? deleted : undefined);
+      removed = summary.removed ?? 0;
     }
-    return { count: leads.size, skipped, skippedExample };
+    return { count: leads.size, skipped, skippedExample, removed };
   }
 
   const sync = () => {

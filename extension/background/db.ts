@@ -64,6 +64,8 @@ export interface ImportSummary {
   count: number;
   mapping: string | null;
   mode: 'replace' | 'merge' | 'events';
+  /** Leads a merge removed (a CRM sync drops contacts deleted in the CRM); absent when none could be. */
+  removed?: number;
 }
 
 export interface ImportLease {

@@ -184,8 +184,8 @@ export function createBackground(deps: BackgroundDeps): Background {
 
 /** The fields of the CRM sync state the protocol carries (the stored state has more). */
 function crmSyncView(state: CrmSyncView): CrmSyncView {
-  const { endpoint, lastSync, lastCount, skipped, lastError, failures, nextAttemptAt } = state;
-  return { endpoint, lastSync, lastCount, skipped, lastError: lastError && { message: lastError.message, at: lastError.at, status: lastError.status }, failures, nextAttemptAt };
+  const { endpoint, lastSync, lastCount, skipped, lastRemoved, lastError, failures, nextAttemptAt } = state;
+  return { endpoint, lastSync, lastCount, skipped, lastRemoved: lastRemoved ?? 0, lastError: lastError && { message: lastError.message, at: lastError.at, status: lastError.status }, failures, nextAttemptAt };
 }
 
 /**

@@ -290,9 +290,12 @@ export class LeadStore {
     return this.rebuild({ keepLive: false, add: leads, mode: 'replace', options });
   }
 
-  /** Adds `leads` and updates those with the same id; the other leads stay (all or nothing). */
-  async mergeLeads(leads: readonly Lead[], options: ImportOptions): Promise<ImportSummary> {
-    return this.rebuild({ keepLive: true, add: leads, mode: 'merge', options });
+  /**
+   * Adds `leads` and updates those with the same id; the other leads stay, except those whose id is
+   * in `remove` (all or nothing).
+   */
+  async mergeLeads(leads: readonly Lead[], options: ImportOptions, remove?: ReadonlySet<string>): Promise<ImportSummary> {
+    return this.rebuild({ keepLive: true, add: leads, mode: 'merge', options, remove });
   }
 
   /**
@@ -352,6 +355,7 @@ export class LeadStore {
     keepLive: boolean;
     add: readonly Lead[];
     events?: ReadonlyMap<string, readonly Event[]>;
+    remove?: ReadonlySet<string>;
     mode: ImportSummary['mode'];
     options: ImportOptions;
   }): Promise<ImportSummary> {
@@ -458,6 +462,7 @@ export class LeadStore {
   private async stage(plan: {
     keepLive: boolean;
     events?: ReadonlyMap<string, readonly Event[]>;
+    remove?: ReadonlySet<string>;
     mode: ImportSummary['mode'];
     options: ImportOptions;
     expected: number;
@@ -466,6 +471,7 @@ export class LeadStore {
   private async stage(plan: {
     keepLive: boolean;
     events?: ReadonlyMap<string, readonly Event[]>;
+    remove?: ReadonlySet<string>;
     mode: ImportSummary['mode'];
     options: ImportOptions;
     expected: number;
@@ -474,6 +480,7 @@ export class LeadStore {
   private async stage(plan: {
     keepLive: boolean;
     events?: ReadonlyMap<string, readonly Event[]>;
+    remove?: ReadonlySet<string>;
     mode: ImportSummary['mode'];
     options: ImportOptions;
     expected: number;
@@ -497,6 +504,7 @@ export class LeadStore {
     report();
 
     let touched = 0;
+    let removed = 0;
     if (plan.keepLive) {
       let after: string | undefined;
       for (;;) {
@@ -505,6 +513,10 @@ export class LeadStore {
         if (page.length === 0) break;
         await this.writeStaged(claim, (store) => {
           for (const stored of page) {
+            if (plan.remove?.has(stored.id)) {
+              removed++;
+              continue;
+            }
             const events = plan.events?.get(stored.id);
             if (events) {
               touched++;
@@ -546,6 +558,7 @@ export class LeadStore {
           count: touched,
           mapping: options.mapping ?? null,
           mode: plan.mode,
+          ...(plan.remove ? { removed } : {}),
         };
         // On a conflict the staging store is left alone: it may be another import's by now.
         await this.swap(claim, startSeq, options.stageOrder, summary, !plan.keepLive);

@@ -96,6 +96,7 @@ export const CrmSyncView = z.strictObject({
   lastSync: z.string().nullable(),
   lastCount: z.number().nullable(),
   skipped: z.number(),
+  lastRemoved: z.number(),
   lastError: z.strictObject({ message: z.string(), at: z.string(), status: z.number().nullable() }).nullable(),
   failures: z.number(),
   nextAttemptAt: z.string().nullable(),

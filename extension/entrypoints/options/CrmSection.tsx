@@ -87,7 +87,7 @@ export function CrmSection({ crm, bundle }: { crm: CrmDeps; bundle: Bundle | nul
         }
         const state = await crm.sync();
         setLast(state);
-        setMessage(state.lastError ? { kind: 'error', text: `The sync failed: ${state.lastError.message}. The leads from the last good sync are kept.` } : { kind: 'ok', text: `Synced ${state.lastCount ?? 0} leads.` });
+        setMessage(state.lastError ? { kind: 'error', text: `The sync failed: ${state.lastError.message}. The leads from the last good sync are kept.` } : { kind: 'ok', text: `Synced ${state.lastCount ?? 0} leads${state.lastRemoved ? `; removed ${state.lastRemoved} deleted in the CRM` : ''}.` });
       } catch (error) {
         setMessage({ kind: 'error', text: `Nothing was synced: ${messageOf(error)}` });
       } finally {
@@ -204,7 +204,7 @@ export function CrmSection({ crm, bundle }: { crm: CrmDeps; bundle: Bundle | nul
       {last?.endpoint && (
         <p class="muted small" data-testid="crm-last">
           Last sync: {formatAge(last.lastSync, now())}
-          {last.lastCount !== null && last.lastSync ? ` (${last.lastCount} leads${last.skipped ? `, ${last.skipped} records skipped` : ''})` : ''}
+          {last.lastCount !== null && last.lastSync ? ` (${last.lastCount} leads${last.lastRemoved ? `, ${last.lastRemoved} removed as deleted in the CRM` : ''}${last.skipped ? `, ${last.skipped} records skipped` : ''})` : ''}
           {last.lastError ? ` · last error ${formatAge(last.lastError.at, now())}: ${last.lastError.message}` : ''}
         </p>
       )}

@@ -19,6 +19,7 @@ const synced = (extra: Partial<CrmSyncView> = {}): CrmSyncView => ({
   lastSync: new Date(NOW_MS - 12 * 60_000).toISOString(),
   lastCount: 3,
   skipped: 0,
+  lastRemoved: 0,
   lastError: null,
   failures: 0,
   nextAttemptAt: null,

@@ -24,6 +24,12 @@ let server: Server;
 let base: string;
 let handler: Handler;
 let seen: Seen[];
+/**
+ * HubSpot's archived (deleted) contacts, answered by the server itself to
+ * GET /crm/v3/objects/contacts?archived=true in pages of two; those requests go to seenArchived.
+ */
+let archived: unknown[];
+let seenArchived: Seen[];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -33,6 +39,12 @@ beforeAll(async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const text = Buffer.concat(chunks).toString('utf8');
       const entry: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body: text ? JSON.parse(text) : undefined };
+      if (entry.method === 'GET' && entry.path === '/crm/v3/objects/contacts' && url.searchParams.get('archived') === 'true') {
+        seenArchived.push(entry);
+        const start = Number(url.searchParams.get('after') ?? 0);
+        const next = start + 2 < archived.length ? { paging: { next: { after: String(start + 2) } } } : {};
+        return json(res, { results: archived.slice(start, start + 2), ...next });
+      }
       seen.push(entry);
       handler(entry, res, req);
     });
@@ -81,6 +93,8 @@ beforeEach(async () => {
   clock = NOW_MS;
   granted = true;
   seen = [];
+  seenArchived = [];
+  archived = [];
   waits = [];
   config = { ...defaultCrmSettings, kind: 'hubspot', endpoint: base, token: 'pat-secret', locked: { endpoint: false } };
   crm = createCrmSync({
@@ -162,6 +176,45 @@ describe('CRM sync: HubSpot', () => {
     expect(seen[1]!.body).toMatchObject({ after: '1' });
     expect(await names()).toMatchObject({ '1': 'Ana Tester', '2': 'Benjamin Tester', '6': 'Fay Tester' });
     expect(state).toMatchObject({ lastCount: 2, cursor: new Date(clock).toISOString() });
+  });
+
+  test('contacts deleted (archived) in HubSpot lose their lead; a deleted one that changed first is not written back', async () => {
+    await store.mergeLeads([{ id: 'file-1', name: 'From A File', email: 'file@x.example', events: [] }], { source: 'file', name: 'x.jsonl' });
+    handler = pagedHubspot();
+    expect(await crm.sync()).toMatchObject({ lastCount: 5, lastRemoved: 0 });
+    expect(seenArchived).toHaveLength(1);
+    expect(seenArchived[0]!.authorization).toBe('Bearer pat-secret');
+
+    clock += 30 * 60_000;
+    const gone = (id: number) => ({ ...(contact(id, 'Gone') as object), archived: true, archivedAt: new Date(clock - 60_000).toISOString() });
+    archived = [gone(2), gone(4), gone(99)]; // 99 was never synced; two pages of archived contacts
+    handler = (request, res) => {
+      if (request.method !== 'POST' || request.path !== '/crm/v3/objects/contacts/search') return json(res, {}, 404);
+      json(res, { results: [contact(3, 'Cyrus'), contact(4, 'Changed Then Deleted')] });
+    };
+    const state = await crm.sync();
+    expect(seenArchived.slice(1).map((request) => request.query.get('after'))).toEqual([null, '2']);
+    expect(await names()).toEqual({ '1': 'Ana Tester', '3': 'Cyrus Tester', '5': 'Eve Tester', 'file-1': 'From A File' });
+    expect(state).toMatchObject({ lastCount: 1, lastRemoved: 2, lastError: null });
+    expect(await store.leadCount()).toBe(4);
+  });
+
+  test('a failure while reading the archived contacts writes nothing', async () => {
+    handler = pagedHubspot();
+    await crm.sync();
+    const before = await names();
+    clock += 30 * 60_000;
+    archived = [{ id: '1', archived: true }, { id: '2', archived: true }, { id: '3', archived: true }];
+    handler = (_request, res) => json(res, { results: [contact(7, 'Gil')] });
+    // The second page of archived contacts never comes.
+    const failing = createCrmSync({
+      store, config: async () => config, bundle: async () => bundle, hasPermission: async () => granted, now: () => clock,
+      sleep: async () => undefined,
+      fetch: async (input, init) => (String(input).includes('archived=true') && String(input).includes('after=2') ? Promise.reject(new TypeError('network down')) : fetch(input, init)),
+    });
+    const state = await failing.sync();
+    expect(state.lastError?.message).toMatch(/cannot be reached/);
+    expect(await names()).toEqual(before);
   });
 
   test('a 429 with a short Retry-After is waited out and the page asked again', async () => {
