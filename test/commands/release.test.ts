@@ -4,7 +4,7 @@
 // refusals stop before any build. The clone shares this repository's node_modules by symlink.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -59,16 +59,6 @@ async function releaseCapturing(argv: string[]): Promise<{ code: number | null; 
     out.mockRestore();
     err.mockRestore();
   }
-}
-
-async function filesUnder(dir: string, prefix = ''): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const name = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) for (const [sub, bytes] of await filesUnder(path.join(dir, entry.name), `${name}/`)) files.set(sub, bytes);
-    else files.set(name, new Uint8Array(await readFile(path.join(dir, entry.name))));
-  }
-  return files;
 }
 
 async function artifact(name: string): Promise<Uint8Array> {
