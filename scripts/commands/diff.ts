@@ -6,7 +6,7 @@ import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
-import { ImpactAccumulator, isJsonArrayFile, readLeads } from '../lib/impact';
+import { ImpactAccumulator, openLeadsFile, readLeads } from '../lib/impact';
 import { scoreInParallel } from '../lib/impact-parallel';
 import { renderJson, renderMarkdown, renderText, type DiffReport } from '../lib/impact-report';
 import { repoRoot } from '../lib/paths';
@@ -85,11 +85,12 @@ const diffCommand: Command = async (argv) => {
     }
     const options = { now, topMovers: top };
     const jobs = jobsOption ?? ((await stat(leadsFile).catch(() => null))?.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1;
-    if (jobs > 1 && !(await isJsonArrayFile(leadsFile, shown))) {
-      report.impact = await scoreInParallel(leadsFile, shown, base.load.bundle, head.load.bundle, options, jobs);
+    const input = await openLeadsFile(leadsFile, shown);
+    if (jobs > 1 && input.format === 'jsonl') {
+      report.impact = await scoreInParallel(input, base.load.bundle, head.load.bundle, options, jobs);
     } else {
       const accumulator = new ImpactAccumulator(base.load.bundle, head.load.bundle, options);
-      for await (const lead of readLeads(leadsFile, shown)) accumulator.add(lead);
+      for await (const lead of readLeads(input)) accumulator.add(lead);
       report.impact = accumulator.result();
     }
     report.leadsFile = shown;

@@ -1,13 +1,15 @@
 /**
  * Scoring a big JSONL lead set for `leadpact diff` on several cores: the main thread only reads
- * and splits the file into batches of lines; worker threads parse, check and score each lead
+ * and splits the file into batches of numbered lines (lead-input.ts readLines); worker threads
+ * parse, check and score each lead
  * under both rule sets and return their partial sums, merged here into one Impact. The result is
  * the same as the single-threaded pass (the test compares them).
  */
 import { Worker } from 'node:worker_threads';
 import type { Bundle } from '../../extension/engine/generated/rules';
 import { CliError } from './command';
-import { ImpactAccumulator, readLineBatches, type Impact, type ImpactOptions } from './impact';
+import { ImpactAccumulator, type Impact, type ImpactOptions, type LeadsFile } from './impact';
+import { InputReadError, readLines } from './lead-input';
 import type { FromWorker, ToWorker } from './impact-worker-thread';
 
 const BATCH = 1000;
@@ -15,8 +17,7 @@ const BATCH = 1000;
 const IN_FLIGHT = 3;
 
 export async function scoreInParallel(
-  file: string,
-  shown: string,
+  input: LeadsFile,
   before: Bundle | null,
   after: Bundle,
   options: ImpactOptions,
@@ -50,19 +51,41 @@ export async function scoreInParallel(
   }));
 
   try {
-    const init: ToWorker = { type: 'init', before, after, now: options.now, top: options.topMovers ?? 10, shown };
+    const init: ToWorker = { type: 'init', before, after, now: options.now, top: options.topMovers ?? 10, shown: input.shown };
     for (const worker of workers) worker.postMessage(init);
     let next = 0;
-    for await (const { first, lines } of readLineBatches(file, BATCH)) {
-      if (failure) break;
+    const send = async (lines: Array<[number, string]>): Promise<boolean> => {
       const index = next;
       next = (next + 1) % workers.length;
       if (inFlight[index]! >= IN_FLIGHT) {
         await Promise.race([new Promise<void>((resolve) => (waiting[index] = resolve)), failedPromise]);
-        if (failure) break;
+        if (failure) return false;
       }
       inFlight[index]!++;
-      workers[index]!.postMessage({ type: 'batch', first, lines } satisfies ToWorker);
+      workers[index]!.postMessage({ type: 'batch', lines } satisfies ToWorker);
+      return true;
+    };
+    let batch: Array<[number, string]> = [];
+    try {
+      read: for await (const items of readLines(input.chunks)) {
+        for (const item of items) {
+          if (failure) break read;
+          if (!('text' in item)) {
+            // Lines before it may still be in a worker: report the first bad line of all.
+            failure ??= { message: `${input.shown}:${item.line}:${item.col}: ${item.error}`, line: item.line, expected: true };
+            break read;
+          }
+          batch.push([item.line, item.text]);
+          if (batch.length === BATCH) {
+            if (!(await send(batch))) break read;
+            batch = [];
+          }
+        }
+      }
+      if (!failure && batch.length > 0) await send(batch);
+    } catch (error) {
+      if (!(error instanceof InputReadError)) throw error;
+      failure ??= { message: `${input.shown}: ${error.message}`, line: Number.MAX_SAFE_INTEGER, expected: true };
     }
     if (!failure) {
       for (const worker of workers) worker.postMessage({ type: 'end' } satisfies ToWorker);

@@ -10,7 +10,7 @@ import { ImpactAccumulator, parseLeadLine } from './impact';
 
 export type ToWorker =
   | { type: 'init'; before: Bundle | null; after: Bundle; now: number; top: number; shown: string }
-  | { type: 'batch'; first: number; lines: string[] }
+  | { type: 'batch'; lines: Array<[number, string]> }
   | { type: 'end' };
 
 export type FromWorker =
@@ -30,10 +30,7 @@ port.on('message', (message: ToWorker) => {
       accumulator = new ImpactAccumulator(message.before, message.after, { now: message.now, topMovers: message.top });
       shown = message.shown;
     } else if (message.type === 'batch') {
-      for (let i = 0; i < message.lines.length; i++) {
-        const lead = parseLeadLine(message.lines[i]!, message.first + i, shown);
-        if (lead) accumulator!.add(lead);
-      }
+      for (const [line, text] of message.lines) accumulator!.add(parseLeadLine(text, line, shown));
       port.postMessage({ type: 'done-batch' } satisfies FromWorker);
     } else {
       port.postMessage({ type: 'part', part: accumulator!.part() } satisfies FromWorker);

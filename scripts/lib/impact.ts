@@ -15,6 +15,7 @@ import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type CompiledRules, type EvaluateOptions, type Fired, type Outcome } from '../../extension/engine/index';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError } from './command';
+import { InputReadError, openExport, parseJsonLine, readJsonArray, readJsonLines, sniffFormat } from './lead-input';
 
 const NO_CLOCKS: EvaluateOptions = { clocks: false };
 
@@ -412,87 +413,57 @@ function histogram(before: number[] | null, after: number[], limit: { min?: numb
 
 // --- Reading leads ---------------------------------------------------------------------------------
 
-/**
- * The leads of a JSONL file (one lead record per line; blank lines skipped) or a JSON array.
- * A line that is not a lead record stops the run with `file:line:col: message`.
- */
-export async function* readLeads(file: string, shown = file): AsyncGenerator<Lead> {
-  if (await isJsonArrayFile(file, shown)) {
-    const { readFile } = await import('node:fs/promises');
-    let data: unknown;
-    try {
-      data = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new CliError(`${shown}:1:1: not valid JSON (${(error as Error).message})`);
-    }
-    if (!Array.isArray(data)) throw new CliError(`${shown}:1:1: a JSON leads file holds an array of lead records`);
-    for (let i = 0; i < data.length; i++) {
-      const parsed = parseLeadRecord(data[i]);
-      if (!parsed.ok) throw new CliError(`${shown}:1:1: lead ${i + 1}: ${parsed.error}`);
-      yield parsed.lead;
-    }
-    return;
-  }
-  for await (const { first, lines } of readLineBatches(file, 1000)) {
-    for (let i = 0; i < lines.length; i++) {
-      const lead = parseLeadLine(lines[i]!, first + i, shown);
-      if (lead) yield lead;
-    }
-  }
-}
-
-/** One line of a JSONL leads file: null for a blank line, the lead, or a CliError naming file:line:1. */
-export function parseLeadLine(line: string, number: number, shown: string): Lead | null {
-  if (line.trim() === '') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new CliError(`${shown}:${number}:1: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = parseLeadRecord(value);
-  if (!parsed.ok) throw new CliError(`${shown}:${number}:1: ${parsed.error}`);
-  return parsed.lead;
+/** A leads file opened for reading (gzip undone), and whether it holds JSON Lines or a JSON document. */
+export interface LeadsFile {
+  shown: string;
+  format: 'jsonl' | 'json';
+  chunks: AsyncIterable<Buffer>;
 }
 
 /**
- * The lines of a JSONL file in batches (`first` is the 1-based number of the batch's first line),
- * read in big chunks: about twice as fast as readline on a 100k-lead export.
+ * Opens a leads file the way `leadpact score` reads exports (lead-input.ts): gzip by its magic
+ * bytes, a byte-order mark dropped, JSON Lines or a JSON array (also one inside an object, as
+ * `leadpact score --format json` reads). CSV is not read here: a diff needs lead records.
  */
-export async function* readLineBatches(file: string, batchSize: number): AsyncGenerator<{ first: number; lines: string[] }> {
-  let rest = '';
-  let number = 1;
-  let batch: string[] = [];
-  let first = 1;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 22 })) {
-    const text = rest + (chunk as string);
-    let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      batch.push(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
-      start = nl + 1;
-      number++;
-      if (batch.length >= batchSize) {
-        yield { first, lines: batch };
-        batch = [];
-        first = number;
-      }
-    }
-    rest = text.slice(start);
-  }
-  if (rest !== '') batch.push(rest);
-  if (batch.length) yield { first, lines: batch };
-}
-
-/** Whether a leads file holds a JSON array (else JSONL); a missing file is a CliError. */
-export async function isJsonArrayFile(file: string, shown = file): Promise<boolean> {
+export async function openLeadsFile(file: string, shown = file): Promise<LeadsFile> {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new CliError(error.code === 'ENOENT' ? `${shown}: no such file` : `${shown}: ${error.message}`);
   });
+  await handle.close();
+  const { head, chunks } = await openExport(createReadStream(file, { highWaterMark: 1 << 22 }));
+  const format = sniffFormat(head);
+  if (format === 'csv') throw new CliError(`${shown}:1:1: not JSON Lines or a JSON array of lead records (diff does not read CSV; score it with a mapping first)`);
+  return { shown, format, chunks };
+}
+
+/**
+ * The leads of an opened file, one by one. A line or record that is not a lead record stops the
+ * run with `file:line:col: message`.
+ */
+export async function* readLeads(input: LeadsFile): AsyncGenerator<Lead> {
+  const batches = input.format === 'json' ? readJsonArray(input.chunks) : readJsonLines(input.chunks);
   try {
-    const head = Buffer.alloc(64);
-    const { bytesRead } = await handle.read(head, 0, 64, 0);
-    return head.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('[');
-  } finally {
-    await handle.close();
+    for await (const batch of batches) {
+      for (const item of batch) {
+        if ('error' in item) throw new CliError(`${input.shown}:${item.line}:${item.col}: ${item.error}`);
+        yield leadOf(item.value, item.line, input.shown);
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputReadError) throw new CliError(`${input.shown}: ${error.message}`);
+    throw error;
   }
+}
+
+/** One line of a JSONL leads file (not blank): the lead, or a CliError naming file:line:col. */
+export function parseLeadLine(text: string, line: number, shown: string): Lead {
+  const item = parseJsonLine(text, line);
+  if ('error' in item) throw new CliError(`${shown}:${line}:${item.col}: ${item.error}`);
+  return leadOf(item.value, line, shown);
+}
+
+function leadOf(value: unknown, line: number, shown: string): Lead {
+  const parsed = parseLeadRecord(value);
+  if (!parsed.ok) throw new CliError(`${shown}:${line}:1: ${parsed.error}`);
+  return parsed.lead;
 }

@@ -98,14 +98,22 @@ function toBuffer(chunk: Buffer | string): Buffer {
 
 // --- JSON Lines -----------------------------------------------------------------------------------
 
-/** One item per non-blank line: the parsed value, or why the line is not JSON. */
-export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<InputItem[]> {
+/** A non-blank line of a JSON Lines input (its text, not parsed yet), or why it cannot be read. */
+export type LineItem = { line: number; text: string } | { line: number; col: number; error: string };
+
+/**
+ * The non-blank lines of a JSON Lines input, a batch per input chunk, each with its line number;
+ * the byte-order mark is dropped and a line over MAX_LINE_BYTES is an error item (the rest go on).
+ * `leadpact diff` hands these to worker threads to parse; readJsonLines parses them here.
+ */
+export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<LineItem[]> {
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let oversized = false;
   let line = 0;
   let first = true;
-  const lineItem = (bytes: Buffer, start: number, end: number): InputItem | undefined => {
+  const tooLong = (at: number): LineItem => ({ line: at, col: 1, error: `the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` });
+  const lineItem = (bytes: Buffer, start: number, end: number): LineItem | undefined => {
     line++;
     let text = bytes.toString('utf8', start, end);
     if (first) {
@@ -113,17 +121,17 @@ export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenera
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     if (text.trim() === '') return undefined;
-    return parseJsonLine(text, line);
+    return { line, text };
   };
 
   for await (const chunk of chunks) {
-    const batch: InputItem[] = [];
+    const batch: LineItem[] = [];
     let start = 0;
     for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
-      let item: InputItem | undefined;
+      let item: LineItem | undefined;
       if (oversized) {
         line++;
-        item = { line, col: 1, error: `the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB`, };
+        item = tooLong(line);
         oversized = false;
       } else if (carryBytes > 0) {
         carry.push(chunk.subarray(start, newline));
@@ -152,7 +160,7 @@ export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenera
     if (batch.length > 0) yield batch;
   }
   if (oversized) {
-    yield [{ line: line + 1, col: 1, error: `the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` }];
+    yield [tooLong(line + 1)];
   } else if (carryBytes > 0) {
     const whole = Buffer.concat(carry);
     const item = lineItem(whole, 0, whole.length);
@@ -160,7 +168,13 @@ export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenera
   }
 }
 
-function parseJsonLine(text: string, line: number): InputItem {
+/** One item per non-blank line: the parsed value, or why the line is not JSON. */
+export async function* readJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<InputItem[]> {
+  for await (const batch of readLines(chunks)) yield batch.map((item) => ('text' in item ? parseJsonLine(item.text, item.line) : item));
+}
+
+/** A line of JSON Lines parsed: its value, or where and why it is not JSON. */
+export function parseJsonLine(text: string, line: number): InputItem {
   try {
     return { line, value: JSON.parse(text) };
   } catch (error) {

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DIFF_MARKER } from '../../scripts/lib/impact-report';
 import { NOW, run, TempRepo, useFixtureRepos } from '../support/git-repo';
@@ -173,6 +176,28 @@ describe('leadpact diff', () => {
     const result = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'bad.jsonl', '--now', NOW]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('bad.jsonl:2:1: unknown field "colour"');
+  });
+
+  it('reads leads as leadpact score does: gzip, a byte-order mark, a JSON array, with located errors; refuses CSV', async () => {
+    const r = repo();
+    r.edit('rules/lifecycle.yaml', 'score.total, gte: 60', 'score.total, gte: 50');
+    const plain = await diffJson(r);
+    const lines = r.read('leads.jsonl');
+    writeFileSync(path.join(r.dir, 'leads.jsonl.gz'), gzipSync(`\ufeff${lines}`));
+    r.write('leads.json', `[\n${lines.trim().split('\n').join(',\n')}\n]\n`);
+    for (const file of ['leads.jsonl.gz', 'leads.json']) {
+      const result = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', file, '--now', NOW, '--format', 'json']);
+      expect([file, result.stderr]).toEqual([file, '']);
+      expect(JSON.parse(result.stdout).impact).toEqual(plain.impact);
+    }
+    r.write('bad.json', '[\n{"id":"ok"},\n{"id":"x",\n "colour":"red"}\n]\n');
+    const bad = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'bad.json', '--now', NOW]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.json:3:1: unknown field "colour"');
+    r.write('leads.csv', 'id,email\nx,x@y.example\n');
+    const csv = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.csv', '--now', NOW]);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('leads.csv:1:1: not JSON Lines or a JSON array of lead records');
   });
 
   it('gives the same report with worker threads as in one thread, and the same error for a bad line', async () => {
