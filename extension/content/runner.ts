@@ -10,6 +10,7 @@
  *        people no longer found there lose their badge, the new person gets one
  *   observe(<leadpact-badge>, removed) ──► the page dropped a badge: put it back (a few times)
  *   every minute: redraw countdowns; refresh results older than REFRESH_AFTER_MS
+ *   a page view the site expects people on, with nobody found after NOBODY_AFTER_MS: a private miss
  *   wxt:locationchange: a new page view (fresh memo); in the next frame the page is read once and
  *     reconciled: people still shown keep their badge, the others lose it; the result cache stays
  *   site switch off: tear everything down (badges, cache, observers); on: start
@@ -38,6 +39,11 @@ export const REFRESH_AFTER_MS = 5 * 60_000;
 export const LOOKUP_BACKOFF_MS = 30_000;
 /** How often the page may remove the same badge before we stop putting it back. */
 export const MAX_REINSERTS = 3;
+/**
+ * A page view the site expects people on (Site.expectsPeople) where nobody was found this long
+ * after it began counts the miss `<site>.page.nobody` (a hidden tab waits until it is shown).
+ */
+export const NOBODY_AFTER_MS = 20_000;
 const MINUTE_MS = 60_000;
 
 export interface SiteSwitch {
@@ -212,6 +218,9 @@ function startSession(
   let lookupScheduled = false;
   let backoffUntil = 0;
   let backoffTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether findPeople found anybody in this page view, and the pending check of that. */
+  let foundInView = false;
+  let nobodyTimer: ReturnType<typeof setTimeout> | null = null;
 
   const propsFor = (entry: Entry, cached: Cached): BadgeViewProps => ({
     result: cached.result,
@@ -368,6 +377,7 @@ function startSession(
       return seen;
     }
     if (!Array.isArray(people)) return seen;
+    if (people.length > 0) foundInView = true;
     for (const found of people) {
       guard('runner:badge', () => {
         const entry = handleFound(found);
@@ -422,6 +432,27 @@ function startSession(
     if (changed.length === 0) return;
     const inside = (entry: Entry) => changed.some((root) => root === entry.element || root.contains(entry.element));
     dropWhere((entry) => !found.has(entry) && inside(entry), 'runner:changed');
+  }
+
+  /** Starts this page view's check that somebody was found (see NOBODY_AFTER_MS). */
+  function watchForNobody(): void {
+    if (nobodyTimer !== null) clearTimeout(nobodyTimer);
+    nobodyTimer = null;
+    foundInView = false;
+    if (!site.expectsPeople || signal.aborted) return;
+    nobodyTimer = setTimeout(() => guard('runner:nobody-check', checkForNobody), NOBODY_AFTER_MS);
+  }
+
+  function checkForNobody(): void {
+    nobodyTimer = null;
+    if (signal.aborted || foundInView) return;
+    if (doc.visibilityState === 'hidden') {
+      // A hidden tab may not have drawn its view yet: look again later.
+      nobodyTimer = setTimeout(() => guard('runner:nobody-check', checkForNobody), NOBODY_AFTER_MS);
+      return;
+    }
+    const url = pageUrl();
+    if (url && site.expectsPeople?.(url)) misses.report(`${site.id}.page.nobody`);
   }
 
   // ---- Lookups ------------------------------------------------------------------------------
@@ -554,10 +585,12 @@ function startSession(
   }
   observe(doc, BADGE_TAG, onBadgeRemoved, { signal, on: 'removed' });
   const minuteClock = win.setInterval(() => guard('runner:tick', onMinute), MINUTE_MS);
+  watchForNobody();
 
   return {
     navigated() {
       memo = new Map();
+      watchForNobody();
       roots = new Set(); // the full read covers them
       if (fullScanFrame === null && !signal.aborted) fullScanFrame = win.requestAnimationFrame(() => guard('runner:reconcile', reconcile));
     },
@@ -566,6 +599,7 @@ function startSession(
       win.clearInterval(minuteClock);
       if (fullScanFrame !== null) win.cancelAnimationFrame(fullScanFrame);
       if (backoffTimer !== null) clearTimeout(backoffTimer);
+      if (nobodyTimer !== null) clearTimeout(nobodyTimer);
       for (const entry of live) guard('runner:stop', () => forget(entry));
       live.clear();
       waiting.clear();

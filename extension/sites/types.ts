@@ -61,4 +61,10 @@ export interface Site {
    * read at most once per page view; later calls read only inside `root`.
    */
   findPeople(root: ParentNode, url: URL, onMiss?: MissReporter, memo?: PageMemo): FoundPerson[];
+  /**
+   * Whether a page at `url` shows at least one person once it has drawn (an inbox, a profile, a
+   * conversation). A page view that should but where `findPeople` found nobody for a while counts
+   * the private miss `<site>.page.nobody`: when every hook is gone, no selector is left to report.
+   */
+  expectsPeople?(url: URL): boolean;
 }

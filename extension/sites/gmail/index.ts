@@ -105,4 +105,6 @@ export const site: Site = {
   // Thread rows and message list items are re-read when a chip changes its address in place.
   recycled: { attributes: ['email', 'name', 'data-hovercard-id'], selector: selectorList(PERSON, 'tr, [role="row"], [role="listitem"]') },
   findPeople,
+  // Mail views (inbox, labels, a thread); not the settings.
+  expectsPeople: (url) => url.pathname.startsWith('/mail/') && !/^#settings\b/.test(url.hash),
 };

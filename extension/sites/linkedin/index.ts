@@ -468,4 +468,7 @@ export const site: Site = {
   // A link whose href changes is re-read on its own (it may no longer point at a person).
   recycled: { attributes: ['href'], selector: 'a' },
   findPeople,
+  // A profile, a conversation, people search results, a Sales Navigator lead page; not the feed.
+  expectsPeople: (url) => PROFILE_PATH.test(url.pathname) || /^\/messaging\/thread\//.test(url.pathname) ||
+    /^\/search\/results\/people\/?$/.test(url.pathname) || /^\/sales\/lead\//.test(url.pathname),
 };

@@ -181,4 +181,6 @@ export const site: Site = {
   // A recycled list item, sender or recipient well is re-read; other aria-label changes are ignored.
   recycled: { attributes: ['title', 'aria-label'], selector: selectorList(LIST_ITEM, FROM, RECIPIENTS) },
   findPeople,
+  // The mail views (message list, reading pane); not the calendar or people pages.
+  expectsPeople: (url) => /^\/mail(\/|$)/.test(url.pathname),
 };

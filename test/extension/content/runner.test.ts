@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { MAX_LOOKUP_BATCH, MAX_REINSERTS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
+import { MAX_LOOKUP_BATCH, MAX_REINSERTS, NOBODY_AFTER_MS, REFRESH_AFTER_MS, runSite, type SiteSwitch } from '../../../extension/content/runner';
 import { site as gmail } from '../../../extension/sites/gmail/index';
 import { site as linkedin } from '../../../extension/sites/linkedin/index';
 import { site as outlook } from '../../../extension/sites/outlook/index';
@@ -394,6 +394,83 @@ describe('runner: quiet failure', () => {
     await settle();
     expect(badges()).toHaveLength(0);
     expect(running.misses.get('runner:lookup-no-result')).toBe(1);
+  });
+});
+
+describe('runner: a page view that should show people but shows nobody', () => {
+  /** Runs `work` with setTimeout faked (observe's frames and the lookups use other timers). */
+  async function withFakeTimeouts(work: () => Promise<void>): Promise<void> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await work();
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  test('counts <site>.page.nobody once the markup gave nobody for a while, and not before', () => withFakeTimeouts(async () => {
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<td><span class="q8r-x">Ada Quinto</span></td>'; // every hook gone: no selector left to miss
+    inbox([tr]);
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    expect([...running.misses.keys()]).toEqual([]);
+    vi.advanceTimersByTime(NOBODY_AFTER_MS - 1);
+    expect(running.misses.get('gmail.page.nobody')).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(running.misses.get('gmail.page.nobody')).toBe(1);
+    expect(fake.missReports).toContainEqual({ site: 'gmail', selector: 'gmail.page.nobody' });
+    expect(pageErrors).toEqual([]);
+  }));
+
+  test('counts nothing where people were found, nor on pages without people, and starts again on navigation', () => withFakeTimeouts(async () => {
+    inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const running = runSite(ctx, gmail, fake.deps);
+    await settle();
+    vi.advanceTimersByTime(NOBODY_AFTER_MS);
+    expect(running.misses.get('gmail.page.nobody')).toBeUndefined();
+
+    // Settings: nobody expected there.
+    document.body.replaceChildren();
+    setUrl('https://mail.google.com/mail/u/0/#settings/general');
+    window.dispatchEvent(new Event('wxt:locationchange'));
+    await settle();
+    vi.advanceTimersByTime(NOBODY_AFTER_MS);
+    expect(running.misses.get('gmail.page.nobody')).toBeUndefined();
+
+    // Back to a mail view that stays empty of anything readable: counted.
+    setUrl(INBOX);
+    window.dispatchEvent(new Event('wxt:locationchange'));
+    await settle();
+    vi.advanceTimersByTime(NOBODY_AFTER_MS);
+    expect(running.misses.get('gmail.page.nobody')).toBe(1);
+  }));
+
+  test('waits while the tab is hidden (a background tab may not have drawn its view)', () => withFakeTimeouts(async () => {
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    try {
+      const running = runSite(ctx, gmail, fake.deps);
+      await settle();
+      vi.advanceTimersByTime(NOBODY_AFTER_MS * 3);
+      expect(running.misses.get('gmail.page.nobody')).toBeUndefined();
+      visibility.mockReturnValue('visible');
+      vi.advanceTimersByTime(NOBODY_AFTER_MS);
+      expect(running.misses.get('gmail.page.nobody')).toBe(1);
+    } finally {
+      visibility.mockRestore();
+    }
+  }));
+
+  test('each site says where it expects people', () => {
+    const at = (url: string) => new URL(url);
+    expect(gmail.expectsPeople!(at('https://mail.google.com/mail/u/0/#inbox'))).toBe(true);
+    expect(gmail.expectsPeople!(at('https://mail.google.com/mail/u/0/#settings/general'))).toBe(false);
+    expect(outlook.expectsPeople!(at('https://outlook.office.com/mail/inbox/id/AAQk'))).toBe(true);
+    expect(outlook.expectsPeople!(at('https://outlook.office.com/calendar/view/week'))).toBe(false);
+    for (const url of ['https://www.linkedin.com/in/ada-quinto/', 'https://www.linkedin.com/messaging/thread/2-abc/', 'https://www.linkedin.com/search/results/people/?keywords=data', 'https://www.linkedin.com/sales/lead/ACwAA,NAME_SEARCH']) {
+      expect([url, linkedin.expectsPeople!(at(url))]).toEqual([url, true]);
+    }
+    expect(linkedin.expectsPeople!(at('https://www.linkedin.com/feed/'))).toBe(false);
   });
 });
 
