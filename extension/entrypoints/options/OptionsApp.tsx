@@ -3,7 +3,7 @@
 // touches comes in through `deps`, so the page is tested with a fake store and fake messages.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Bundle, MappingFile } from '../../engine/generated/rules';
-import type { ImportSummary } from '../../background/db';
+import type { ImportSummary, MetaValues } from '../../background/db';
 import { importFile, type ImportProgress, type ImportResult } from '../../background/import';
 import type { LeadStore } from '../../background/store';
 import { lockedSites, type ManagedPolicy, type RemoteRulesConfig } from '../../lib/policy';
@@ -90,6 +90,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
         {deps.remoteRules && <RemoteRulesSection remote={deps.remoteRules} />}
         {deps.crm && <CrmSection crm={deps.crm} bundle={bundle} />}
         <DataSection deps={deps} storeState={storeState} onCleared={refreshStore} />
+        <DiagnosticsSection deps={deps} />
       </main>
     </div>
   );
@@ -471,6 +472,84 @@ function RemoteRulesLast({ state }: { state: RemoteRulesView }) {
       Last checked {formatDateTime(state.checkedAt) ?? state.checkedAt}:{' '}
       {state.outcome === 'refused' ? `refused (${state.refusal?.message ?? 'unknown reason'})` : state.outcome === 'updated' ? 'new rules taken' : 'up to date'}
     </p>
+  );
+}
+
+/**
+ * What the content scripts could not read (their private miss counts): per site and page part, how often and when
+ * last. Catalogue ids only, never page text: what an admin needs to see that a site changed its
+ * markup, and which part.
+ */
+function DiagnosticsSection({ deps }: { deps: OptionsDeps }) {
+  const [misses, setMisses] = useState<Array<{ site: string; part: string; count: number; last: string }> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    try {
+      const store = await deps.openStore();
+      const recorded: MetaValues['misses'] = (await store.meta('misses')) ?? {};
+      setMisses(
+        Object.entries(recorded)
+          .map(([key, value]) => {
+            const at = key.indexOf(':');
+            return { site: key.slice(0, at), part: key.slice(at + 1), count: value.count, last: value.last };
+          })
+          .sort((a, b) => b.count - a.count || (a.last < b.last ? 1 : -1)),
+      );
+      setError(null);
+    } catch (problem) {
+      setError(messageOf(problem));
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const siteName = (site: string) => siteLabels[site as SiteId]?.label ?? site;
+  return (
+    <section class="card" aria-labelledby="diagnostics-title">
+      <h2 id="diagnostics-title">Page diagnostics</h2>
+      <p class="muted">
+        When Gmail, Outlook or LinkedIn change their pages, Leadpact may stop finding people there. It counts what it could not read, by page part (no page text,
+        no personal data), so your administrator can tell which site changed.
+      </p>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          The diagnostics could not be read: {error}
+        </p>
+      )}
+      {misses && misses.length === 0 && <p>Nothing has failed to read so far.</p>}
+      {misses && misses.length > 0 && (
+        <table class="diagnostics">
+          <thead>
+            <tr>
+              <th scope="col">Site</th>
+              <th scope="col">Page part</th>
+              <th scope="col">Times</th>
+              <th scope="col">Last</th>
+            </tr>
+          </thead>
+          <tbody>
+            {misses.map((miss) => (
+              <tr key={`${miss.site}:${miss.part}`}>
+                <td>{siteName(miss.site)}</td>
+                <td>
+                  <code>{miss.part}</code>
+                </td>
+                <td>{numbers.format(miss.count)}</td>
+                <td>{formatDateTime(miss.last)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="row-controls">
+        <button type="button" class="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+    </section>
   );
 }
 

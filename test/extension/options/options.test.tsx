@@ -143,6 +143,19 @@ describe('options page', () => {
     expect(changes).toBe(2);
   });
 
+  test('shows what the content scripts could not read, by site and page part, most frequent first', async () => {
+    const section = () => root.querySelector('section[aria-labelledby="diagnostics-title"]')!;
+    await until(() => section().textContent?.includes('Nothing has failed to read so far.') ?? false, 'the empty diagnostics');
+    await store.recordMiss('outlook', 'outlook.page.nobody', '2026-11-20T09:00:00.000Z');
+    await store.recordMiss('gmail', 'gmail.person.chip-class', '2026-11-20T10:00:00.000Z');
+    await store.recordMiss('gmail', 'gmail.person.chip-class', '2026-11-20T11:00:00.000Z');
+    const refresh = [...section().querySelectorAll('button')].find((button) => button.textContent?.trim() === 'Refresh')!;
+    await act(async () => refresh.click());
+    await until(() => section().querySelector('table') !== null, 'the table');
+    const rows = [...section().querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((cell) => cell.textContent));
+    expect(rows).toEqual([['Gmail', 'gmail.person.chip-class', '2'], ['Outlook on the web', 'outlook.page.nobody', '1']]);
+  });
+
   test('exports leads and feedback', async () => {
     const button = (label: string) => [...root.querySelectorAll('button')].find((candidate) => candidate.textContent?.trim() === label)!;
     await act(async () => button('Export leads').click());
