@@ -3,9 +3,8 @@
 // lift and a verdict; the MQL stage's precision and recall; suggestions ranked by evidence.
 // The statistics live in scripts/lib/calibrate.ts; this is reading, checking and printing.
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { calibrate, type CalibrationReport, type RuleStats, type Verdict } from '../lib/calibrate';
-import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command, processIo, type CommandIo } from '../lib/command';
 import { repoRoot } from '../lib/paths';
 import { formatProblem, loadCompiledRules, readLeadExport } from '../lib/report-input';
 
@@ -30,19 +29,13 @@ it), no-signal (shown to make no real difference), unclear, insufficient-data (u
 on either side), never-fires. Rows that cannot be read are reported and skipped (exit 1).
 `;
 
-export interface CalibrateIo {
-  stdout: Writable;
-  stderr: Writable;
-  cwd: string;
-}
-
 const FORMATS = ['text', 'json', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
-const calibrateCommand: Command = (argv) => runCalibrate(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+const calibrateCommand: Command = (argv) => runCalibrate(argv, processIo());
 export default calibrateCommand;
 
-export async function runCalibrate(argv: string[], io: CalibrateIo): Promise<number> {
+export async function runCalibrate(argv: string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(
     argv,
     {

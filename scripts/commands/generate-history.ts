@@ -3,8 +3,7 @@
 // planted truths, in one folder (.output/history/ by default; not committed).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
-import { CliError, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
+import { CliError, parseCommandArgs, parseInstantOption, type Command, processIo, type CommandIo } from '../lib/command';
 import { repoRoot } from '../lib/paths';
 import { formatProblem, loadCompiledRules, readLeadExport } from '../lib/report-input';
 import { generateHistory } from '../lib/sample-history';
@@ -28,16 +27,10 @@ Options:
   --rules <dir>     the rules folder (default: rules/ of this repository)
 `;
 
-export interface HistoryIo {
-  stdout: Writable;
-  stderr: Writable;
-  cwd: string;
-}
-
-const command: Command = (argv) => runGenerateHistory(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+const command: Command = (argv) => runGenerateHistory(argv, processIo());
 export default command;
 
-export async function runGenerateHistory(argv: string[], io: HistoryIo): Promise<number> {
+export async function runGenerateHistory(argv: string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(
     argv,
     { leads: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' }, weeks: { type: 'string' }, rules: { type: 'string' } },

@@ -3,8 +3,7 @@
 // self-contained HTML page (charts inline as SVG, prints well) or Markdown for a chat post.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
-import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command, processIo, type CommandIo } from '../lib/command';
 import { repoRoot } from '../lib/paths';
 import { parsePeriod, PeriodError, previousWeek, zone, type Period } from '../lib/period';
 import { buildReport } from '../lib/report';
@@ -31,19 +30,13 @@ Options:
 Rows that cannot be read are reported as file:line:col and left out; the exit code is then 1.
 `;
 
-export interface ReportIo {
-  stdout: Writable;
-  stderr: Writable;
-  cwd: string;
-}
-
 const FORMATS = ['html', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
-const reportCommand: Command = (argv) => runReport(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+const reportCommand: Command = (argv) => runReport(argv, processIo());
 export default reportCommand;
 
-export async function runReport(argv: string[], io: ReportIo): Promise<number> {
+export async function runReport(argv: string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(
     argv,
     {

@@ -1,7 +1,20 @@
+import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A command takes its arguments (after the command name) and returns its exit code. */
 export type Command = (argv: string[]) => Promise<number>;
+
+/** Where a command that tests drive in-process writes, and the folder relative paths start from. */
+export interface CommandIo {
+  stdout: Writable;
+  stderr: Writable;
+  cwd: string;
+}
+
+/** This process's streams and working folder. */
+export function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+}
 
 /** An expected failure (bad input, bad usage): printed as one line, never with a stack. */
 export class CliError extends Error {
