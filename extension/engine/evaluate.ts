@@ -7,7 +7,7 @@ import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
-import { AnchoredDecay, compileScoring, runScoring, scoreAtReplayedTime, scoreLowerBounds, type ScoringProgram } from './scoring';
+import { compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, scoreLowerBounds, type ScoringProgram } from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
   compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
@@ -57,7 +57,7 @@ export class CompiledBundle implements CompiledRules {
   private lowerAt = NaN;
   /** The evaluation's own `now`, while a replay moves ctx.now back; and its decay factors. */
   private anchor = NaN;
-  private readonly anchored: AnchoredDecay;
+  private readonly anchored: readonly DecayFactors[];
   private readonly sla: SlaProgram;
   // Per-evaluation scratch, reused lead after lead (evaluation is synchronous).
   private readonly ctx: EvalContext;
@@ -86,7 +86,7 @@ export class CompiledBundle implements CompiledRules {
     this.lowerScores = new Float64Array(models.length);
     this.lowerParts = new Float64Array(this.scoring.rules.length);
     this.partsAt = new Float64Array(models.length).fill(NaN);
-    this.anchored = new AnchoredDecay(models.length);
+    this.anchored = models.map(() => new DecayFactors());
     const lowerBound = (_ctx: EvalContext, model: number): number => {
       const ctx = this.ctx;
       if (this.lowerAt !== ctx.now) {

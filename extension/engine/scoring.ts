@@ -234,51 +234,12 @@ const TINY = 1e-250;
 const SMALLEST_FACTOR = 2 ** -900;
 
 /**
- * The decay factors at the evaluation's own `now` (the anchor), per model and event position,
- * kept for the whole replay of one lead: a replayed time t then costs one power per model,
- * 0.5 ** ((t - anchor) / halfLife), instead of one per event.
- */
-export class AnchoredDecay {
-  private anchor = NaN;
-  private load = -1;
-  private readonly factors: Float64Array[];
-  private readonly known: Uint8Array[];
-
-  constructor(models: number) {
-    this.factors = Array.from({ length: models }, () => new Float64Array(16));
-    this.known = Array.from({ length: models }, () => new Uint8Array(16));
-  }
-
-  /** The engine's own decay factor of event `p` (at `time`) at the anchor, for model `m`. */
-  factor(events: LeadEvents, anchor: number, m: number, p: number, time: number, halfLifeMs: number): number {
-    if (this.load !== events.loads || this.anchor !== anchor) {
-      this.load = events.loads;
-      this.anchor = anchor;
-      for (let k = 0; k < this.known.length; k++) {
-        if (this.known[k]!.length < events.size) {
-          const length = Math.max(events.size, this.known[k]!.length * 2);
-          this.factors[k] = new Float64Array(length);
-          this.known[k] = new Uint8Array(length);
-        } else {
-          this.known[k]!.fill(0, 0, events.size);
-        }
-      }
-    }
-    const known = this.known[m]!;
-    if (known[p] === 1) return this.factors[m]![p]!;
-    const factor = 0.5 ** ((anchor - time) / halfLifeMs);
-    this.factors[m]![p] = factor;
-    known[p] = 1;
-    return factor;
-  }
-}
-
-/**
  * The model scores at a replayed ctx.now (before the evaluation's `anchor`), into ctx.scores and
  * ctx.total, when they can be had exactly without a power per event; false when not (the caller
  * then runs runScoring). `when` rules are answered exactly (from `parts` when scoreLowerBounds
  * computed them at this time). A per rule's decayed terms points * 0.5 ** ((t - at) / halfLife)
- * are computed as points * F * G, with F the factor at the anchor (AnchoredDecay) and
+ * are computed as points * F * G, with F the factor at the anchor (`anchored`: one DecayFactors
+ * per model, kept for the whole replay of the lead, so a replayed time costs one power per model) and
  * G = 0.5 ** ((t - anchor) / halfLife) shared by the model's events, which gives an interval that
  * surely holds the engine's own sum: the term error (TERM_ERROR, TINY) plus the rounding of
  * each addition (count * ULP of the absolute sum). The rule's cap, the model's sum, min/max and
@@ -292,7 +253,7 @@ export function scoreAtReplayedTime(
   contributions: Float64Array,
   parts: Float64Array,
   partsAt: Float64Array,
-  anchored: AnchoredDecay,
+  anchored: readonly DecayFactors[],
   anchor: number,
 ): boolean {
   if (program.readsDerived) return false; // model order and missing values would matter
@@ -347,7 +308,7 @@ export function scoreAtReplayedTime(
         count++;
         let term = points;
         if (halfLifeMs > 0) {
-          const factor = anchoredTerms ? anchored.factor(events, anchor, m, p, time, halfLifeMs) : 0;
+          const factor = anchoredTerms ? anchored[m]!.get(events, anchor, halfLifeMs, p, time) : 0;
           if (anchoredTerms && factor >= SMALLEST_FACTOR) {
             term = points * factor * gain;
             anchoredCount++;
@@ -415,44 +376,47 @@ export function scoreAtReplayedTime(
 let perTotal = 0;
 
 /**
- * Decay factors by event position for one lead's events (a LeadEvents and its load count), `now` and half-life, shared by the rules of a model
- * (several rules often count the same events): 0.5 ** ((now - at) / halfLife) computed once.
+ * Decay factors 0.5 ** ((now - at) / halfLife) by event position, for one lead's events (a
+ * LeadEvents and its load count), one `now` and one half-life: each computed once, shared by the
+ * rules that count the same events.
  */
-const decay = {
-  events: null as LeadEvents | null,
-  load: -1,
-  now: NaN,
-  halfLifeMs: NaN,
-  factors: new Float64Array(64),
+export class DecayFactors {
+  private events: LeadEvents | null = null;
+  private load = -1;
+  private now = NaN;
+  private halfLifeMs = NaN;
+  private factors = new Float64Array(64);
   /** factors[p] is known when stamps[p] === stamp. */
-  stamps: new Uint32Array(64),
-  stamp: 0,
-};
+  private stamps = new Uint32Array(64);
+  private stamp = 0;
 
-function decayFactor(ctx: EvalContext, p: number, time: number, halfLifeMs: number): number {
-  const events = ctx.events;
-  if (decay.events !== events || decay.load !== events.loads || decay.now !== ctx.now || decay.halfLifeMs !== halfLifeMs) {
-    decay.events = events;
-    decay.load = events.loads;
-    decay.now = ctx.now;
-    decay.halfLifeMs = halfLifeMs;
-    if (decay.factors.length < events.size) {
-      const length = Math.max(events.size, decay.factors.length * 2);
-      decay.factors = new Float64Array(length);
-      decay.stamps = new Uint32Array(length);
-      decay.stamp = 0;
+  get(events: LeadEvents, now: number, halfLifeMs: number, p: number, time: number): number {
+    if (this.events !== events || this.load !== events.loads || this.now !== now || this.halfLifeMs !== halfLifeMs) {
+      this.events = events;
+      this.load = events.loads;
+      this.now = now;
+      this.halfLifeMs = halfLifeMs;
+      if (this.factors.length < events.size) {
+        const length = Math.max(events.size, this.factors.length * 2);
+        this.factors = new Float64Array(length);
+        this.stamps = new Uint32Array(length);
+        this.stamp = 0;
+      }
+      if (++this.stamp === 0xffffffff) {
+        this.stamps.fill(0);
+        this.stamp = 1;
+      }
     }
-    if (++decay.stamp === 0xffffffff) {
-      decay.stamps.fill(0);
-      decay.stamp = 1;
-    }
+    if (this.stamps[p] === this.stamp) return this.factors[p]!;
+    const factor = 0.5 ** ((now - time) / halfLifeMs);
+    this.factors[p] = factor;
+    this.stamps[p] = this.stamp;
+    return factor;
   }
-  if (decay.stamps[p] === decay.stamp) return decay.factors[p]!;
-  const factor = 0.5 ** ((ctx.now - time) / halfLifeMs);
-  decay.factors[p] = factor;
-  decay.stamps[p] = decay.stamp;
-  return factor;
 }
+
+/** The factors at ctx.now, for runScoring's per rules. */
+const decay = new DecayFactors();
 
 /**
  * Counts the rule's matching events and leaves their (decayed) points in perTotal.
@@ -481,7 +445,7 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
     if (time > now) break; // ascending: nothing later counts
     if (where !== undefined && !matchesWhere(ctx, query, p)) continue;
     count++;
-    total += halfLifeMs > 0 ? points * decayFactor(ctx, p, time, halfLifeMs) : points;
+    total += halfLifeMs > 0 ? points * decay.get(events, now, halfLifeMs, p, time) : points;
     if (total > cap || total < -cap) break;
   }
   perTotal = total;

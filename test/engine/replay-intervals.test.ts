@@ -12,7 +12,7 @@ import type { EvalContext } from '../../extension/engine/context';
 import { EventBuckets, LeadEvents } from '../../extension/engine/events';
 import type { Bundle, Lead, ScoringModelFile } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate } from '../../extension/engine/index';
-import { AnchoredDecay, compileScoring, runScoring, scoreAtReplayedTime, type ScoringProgram } from '../../extension/engine/scoring';
+import { compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, type ScoringProgram } from '../../extension/engine/scoring';
 import { referenceEvaluate } from '../support/reference-engine';
 import { ago, DAY, event, HOUR, makeBundle, makeLead, model, NOW_MS, perRule, stage, whenRule } from '../support/bundles';
 
@@ -23,7 +23,7 @@ interface Harness {
   fired: Uint8Array;
   parts: Float64Array;
   partsAt: Float64Array;
-  anchored: AnchoredDecay;
+  anchored: DecayFactors[];
 }
 
 function harness(models: ScoringModelFile[]): Harness {
@@ -38,7 +38,7 @@ function harness(models: ScoringModelFile[]): Harness {
   };
   return {
     program, ctx, contributions: new Float64Array(program.rules.length), fired: new Uint8Array(program.rules.length),
-    parts: new Float64Array(program.rules.length), partsAt: new Float64Array(models.length).fill(NaN), anchored: new AnchoredDecay(models.length),
+    parts: new Float64Array(program.rules.length), partsAt: new Float64Array(models.length).fill(NaN), anchored: models.map(() => new DecayFactors()),
   };
 }
 
