@@ -35,17 +35,10 @@ export async function fetchHubspotContacts(http: CrmHttp, endpoint: string, sinc
   const base = endpoint.replace(/\/+$/, '');
   const properties = Object.keys(hubspotProperties);
   const rows: Array<Record<string, unknown>> = [];
-  let after: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    let body: unknown;
-    if (since === null) {
-      const url = new URL(`${base}/crm/v3/objects/contacts`);
-      url.searchParams.set('limit', String(pageLimit));
-      url.searchParams.set('properties', properties.join(','));
-      if (after !== undefined) url.searchParams.set('after', after);
-      body = await crmJson(http, url.href);
-    } else {
-      body = await crmJson(http, `${base}/crm/v3/objects/contacts/search`, {
+  const page = (after: string | undefined) =>
+    since === null
+      ? crmJson(http, contactsUrl(base, { properties: properties.join(','), after }))
+      : crmJson(http, `${base}/crm/v3/objects/contacts/search`, {
         method: 'POST',
         body: {
           filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(Date.parse(since)) }] }],
@@ -55,37 +48,43 @@ export async function fetchHubspotContacts(http: CrmHttp, endpoint: string, sinc
           ...(after === undefined ? {} : { after }),
         },
       });
-    }
-    const { results, next } = readPage(body);
-    for (const contact of results) rows.push(toRow(contact));
-    if (next === undefined) return rows;
-    if (next === after) throw new CrmHttpError('HubSpot returned the same paging cursor twice', null);
-    after = next;
-  }
-  throw new CrmHttpError(`HubSpot still had more pages after ${maxPages}`, null);
+  for await (const results of pages(page, 'contacts')) for (const contact of results) rows.push(toRow(contact));
+  return rows;
 }
 
 /** The record ids of the contacts archived (deleted) in HubSpot. */
 export async function fetchHubspotArchivedIds(http: CrmHttp, endpoint: string): Promise<Set<string>> {
   const base = endpoint.replace(/\/+$/, '');
   const ids = new Set<string>();
-  let after: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const url = new URL(`${base}/crm/v3/objects/contacts`);
-    url.searchParams.set('archived', 'true');
-    url.searchParams.set('limit', String(pageLimit));
-    url.searchParams.set('properties', 'hs_object_id');
-    if (after !== undefined) url.searchParams.set('after', after);
-    const { results, next } = readPage(await crmJson(http, url.href));
+  const page = (after: string | undefined) => crmJson(http, contactsUrl(base, { archived: 'true', properties: 'hs_object_id', after }));
+  for await (const results of pages(page, 'archived contacts')) {
     for (const contact of results) {
       const id = contact.id ?? (contact.properties as Record<string, unknown> | undefined)?.hs_object_id;
       if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
     }
-    if (next === undefined) return ids;
+  }
+  return ids;
+}
+
+/** GET /crm/v3/objects/contacts with `limit` and the given parameters (an undefined one is left out). */
+function contactsUrl(base: string, params: Record<string, string | undefined>): string {
+  const url = new URL(`${base}/crm/v3/objects/contacts`);
+  url.searchParams.set('limit', String(pageLimit));
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.href;
+}
+
+/** The results of each page, following `paging.next.after` (at most maxPages; a repeated cursor is an error). */
+async function* pages(fetchPage: (after: string | undefined) => Promise<unknown>, what: string): AsyncGenerator<Array<Record<string, unknown>>> {
+  let after: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const { results, next } = readPage(await fetchPage(after));
+    yield results;
+    if (next === undefined) return;
     if (next === after) throw new CrmHttpError('HubSpot returned the same paging cursor twice', null);
     after = next;
   }
-  throw new CrmHttpError(`HubSpot still had more pages of archived contacts after ${maxPages}`, null);
+  throw new CrmHttpError(`HubSpot still had more pages of ${what} after ${maxPages}`, null);
 }
 
 function readPage(body: unknown): { results: Array<Record<string, unknown>>; next: string | undefined } {

@@ -194,16 +194,20 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
       }
     });
     for (const id of deleted) leads.delete(id); // archived after its last change: deleted wins
+    const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
+    // Only ids the store holds: HubSpot keeps 90 days of archived contacts, and rewriting every
+    // lead for ids long gone would make each sync a full rebuild.
+    const held = deleted.size > 0 ? await store.resolveLeadKeys([...deleted], 'id') : new Map<string, string | undefined>();
+    const remove = new Set([...held.values()].filter((id): id is string => id !== undefined));
     let removed = 0;
-    if (leads.size > 0 || deleted.size > 0) {
-      const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
+    if (leads.size > 0 || remove.size > 0) {
       const summary = await store.mergeLeads([...leads.values()], {
         source: 'file',
         name: `CRM sync (${config.kind})`,
         mapping: mappingId,
         stageOrder: bundle.lifecycle.stages.map((stage) => stage.id),
         now: () => new Date(now()),
-      }, deleted.size > 0 ? deleted : undefined);
+      }, remove.size > 0 ? remove : undefined);
       removed = summary.removed ?? 0;
     }
     return { count: leads.size, skipped, skippedExample, removed };

@@ -199,6 +199,18 @@ describe('CRM sync: HubSpot', () => {
     expect(await store.leadCount()).toBe(4);
   });
 
+  test('archived contacts that were never synced cause no rewrite of the store', async () => {
+    handler = pagedHubspot();
+    await crm.sync();
+    const written = await store.meta('lastImport');
+    clock += 30 * 60_000;
+    archived = [{ id: '99', archived: true }, { id: '98', archived: true }];
+    handler = (_request, res) => json(res, { results: [] });
+    expect(await crm.sync()).toMatchObject({ lastCount: 0, lastRemoved: 0, lastError: null });
+    expect(await store.meta('lastImport')).toEqual(written);
+    expect(await store.leadCount()).toBe(5);
+  });
+
   test('a failure while reading the archived contacts writes nothing', async () => {
     handler = pagedHubspot();
     await crm.sync();
