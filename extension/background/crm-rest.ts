@@ -5,7 +5,7 @@
 import { crmJsonPage, CrmHttpError, type CrmHttp } from './crm-http';
 
 /** More pages than this is a paging loop or an endpoint that needs narrowing: the sync fails. */
-export const MAX_REST_PAGES = 1_000;
+const MAX_REST_PAGES = 1_000;
 
 export async function fetchRestRecords(http: CrmHttp, endpoint: string, recordsPath: string): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
