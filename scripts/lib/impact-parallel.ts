@@ -1,9 +1,8 @@
 /**
  * Scoring a big JSONL lead set for `leadpact diff` on several cores: the main thread only reads
  * and splits the file into batches of numbered lines (lead-input.ts readLines); worker threads
- * parse, check and score each lead
- * under both rule sets and return their partial sums, merged here into one Impact. The result is
- * the same as the single-threaded pass (the test compares them).
+ * parse, check and score each lead under both rule sets and return their partial sums, merged
+ * here into one Impact. The result is the same as the single-threaded pass (the test compares them).
  */
 import { Worker } from 'node:worker_threads';
 import type { Bundle } from '../../extension/engine/generated/rules';
@@ -71,7 +70,7 @@ export async function scoreInParallel(
         for (const item of items) {
           if (failure) break read;
           if (!('text' in item)) {
-            // Lines before it may still be in a worker: report the first bad line of all.
+            // A bad line a worker reported already is earlier: it stays the one reported.
             failure ??= { message: `${input.shown}:${item.line}:${item.col}: ${item.error}`, line: item.line, expected: true };
             break read;
           }
