@@ -311,7 +311,6 @@ export function adjustedZScores(firings: ReadonlyArray<{ rules: readonly number[
     y: firing.positive ? 1 : 0,
   }));
   let beta = new Float64Array(p);
-  let information: Matrix | null = null;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     // Gradient and information (X'WX) of the penalised log-likelihood; each row has a few ones.
     const gradient = new Float64Array(p);
@@ -340,9 +339,9 @@ export function adjustedZScores(firings: ReadonlyArray<{ rules: readonly number[
       largest = Math.max(largest, Math.abs(step[c]!));
     }
     beta = next;
-    information = info;
     if (largest < 1e-8) {
-      const covariance = new CholeskyDecomposition(information).solve(Matrix.eye(p, p));
+      // The information at the converged estimate, already factorised: its inverse is the covariance.
+      const covariance = cholesky.solve(Matrix.eye(p, p));
       return judged.map((yes, rule) => {
         if (!yes) return null;
         const c = column.get(rule)!;
