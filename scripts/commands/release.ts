@@ -134,10 +134,15 @@ async function inStage(stage: string, env: NodeJS.ProcessEnv, what: string, args
 }
 
 async function readZipFile(file: string): Promise<Map<string, Uint8Array>> {
+  return readZipBytes(new Uint8Array(await readFile(file)), path.basename(file));
+}
+
+/** The files of a zip; one that cannot be read is a StepFailure naming it. */
+function readZipBytes(bytes: Uint8Array, name: string): Map<string, Uint8Array> {
   try {
-    return readZip(new Uint8Array(await readFile(file)));
+    return readZip(bytes);
   } catch (error) {
-    if (error instanceof ZipReadError) throw new StepFailure(`${path.basename(file)}: ${error.message}`);
+    if (error instanceof ZipReadError) throw new StepFailure(`${name}: ${error.message}`);
     throw error;
   }
 }
@@ -195,14 +200,7 @@ async function filesUnder(dir: string, prefix = ''): Promise<Map<string, Uint8Ar
  */
 async function checkSourcesRebuild(stage: string, epoch: number, sourcesZip: Uint8Array, released: Record<'chrome-mv3' | 'firefox-mv2', Uint8Array>): Promise<number> {
   const dir = await mkdtemp(path.join(stage, '.rebuild-'));
-  let sources: Map<string, Uint8Array>;
-  try {
-    sources = readZip(sourcesZip);
-  } catch (error) {
-    if (error instanceof ZipReadError) throw new StepFailure(`the sources zip: ${error.message}`);
-    throw error;
-  }
-  for (const [name, bytes] of sources) {
+  for (const [name, bytes] of readZipBytes(sourcesZip, 'the sources zip')) {
     const target = path.resolve(dir, name);
     if (!target.startsWith(`${dir}${path.sep}`)) throw new StepFailure(`the sources zip names a file outside its folder: ${name}`);
     await mkdir(path.dirname(target), { recursive: true });
