@@ -113,6 +113,19 @@ async function liveIn(tx: AnyTx): Promise<LeadStoreName> {
   return ((await tx.objectStore('meta').get('live')) as LeadStoreName | undefined) ?? 'leads-a';
 }
 
+/**
+ * What an import stages (LeadStore.stage): the live leads kept (with events added, or some
+ * removed) or not, then `expected` new ones.
+ */
+interface StagePlan {
+  keepLive: boolean;
+  events?: ReadonlyMap<string, readonly Event[]>;
+  remove?: ReadonlySet<string>;
+  mode: ImportSummary['mode'];
+  options: ImportOptions;
+  expected: number;
+}
+
 export class LeadStore {
   /**
    * False once the connection closed: by close(), or because another context upgrades the schema
@@ -351,14 +364,7 @@ export class LeadStore {
    * Builds the next lead set in the store that is not live, chunk by chunk, then makes it live
    * in one transaction. Until that last transaction nothing a reader sees has changed.
    */
-  private async rebuild(plan: {
-    keepLive: boolean;
-    add: readonly Lead[];
-    events?: ReadonlyMap<string, readonly Event[]>;
-    remove?: ReadonlySet<string>;
-    mode: ImportSummary['mode'];
-    options: ImportOptions;
-  }): Promise<ImportSummary> {
+  private async rebuild(plan: Omit<StagePlan, 'expected'> & { add: readonly Lead[] }): Promise<ImportSummary> {
     return this.lock.run(async () => {
       const staged = await this.stage({ ...plan, expected: plan.add.length });
       if (!staged) throw new Error('unreachable: only the seeding is refused');
@@ -459,33 +465,9 @@ export class LeadStore {
     }
   }
 
-  private async stage(plan: {
-    keepLive: boolean;
-    events?: ReadonlyMap<string, readonly Event[]>;
-    remove?: ReadonlySet<string>;
-    mode: ImportSummary['mode'];
-    options: ImportOptions;
-    expected: number;
-    seed?: false;
-  }): Promise<StagedImport>;
-  private async stage(plan: {
-    keepLive: boolean;
-    events?: ReadonlyMap<string, readonly Event[]>;
-    remove?: ReadonlySet<string>;
-    mode: ImportSummary['mode'];
-    options: ImportOptions;
-    expected: number;
-    seed: true;
-  }): Promise<StagedImport | { refused: SeedRefusal }>;
-  private async stage(plan: {
-    keepLive: boolean;
-    events?: ReadonlyMap<string, readonly Event[]>;
-    remove?: ReadonlySet<string>;
-    mode: ImportSummary['mode'];
-    options: ImportOptions;
-    expected: number;
-    seed?: boolean;
-  }): Promise<StagedImport | { refused: SeedRefusal }> {
+  private async stage(plan: StagePlan & { seed?: false }): Promise<StagedImport>;
+  private async stage(plan: StagePlan & { seed: true }): Promise<StagedImport | { refused: SeedRefusal }>;
+  private async stage(plan: StagePlan & { seed?: boolean }): Promise<StagedImport | { refused: SeedRefusal }> {
     const { options } = plan;
     const chunkSize = options.chunkSize ?? 2_000;
     const now = options.now ?? (() => new Date());
