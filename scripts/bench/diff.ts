@@ -46,11 +46,11 @@ export default async function run(leadCount = LEADS): Promise<BenchResult[]> {
     const { bundle } = await loadRules(dirSource(repo));
     if (!bundle) throw new Error('bench: the copied rules do not validate');
     const rules = compileRules(bundle);
-    for await (const lead of readLeads(await openLeadsFile(leadsFile))) evaluate(rules, lead, NOW); // warm up the JIT and the file cache
+    for await (const lead of readLeads(await openLeadsFile(leadsFile, repo), bundle)) evaluate(rules, lead, NOW); // warm up the JIT and the file cache
     let cpu = process.cpuUsage();
     let start = performance.now();
     let scored = 0;
-    for await (const lead of readLeads(await openLeadsFile(leadsFile))) {
+    for await (const lead of readLeads(await openLeadsFile(leadsFile, repo), bundle)) {
       evaluate(rules, lead, NOW);
       scored++;
     }

@@ -2,7 +2,7 @@
 // a lead set scored by both at one `now`: rule changes with owners, stage moves, score shifts,
 // persona and grade changes, top movers. Markdown is the pull request comment (DESIGN 6).
 import path from 'node:path';
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { CliError, parseChoice, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { formatDiagnostics } from '../lib/diagnostics';
@@ -84,13 +84,13 @@ const diffCommand: Command = async (argv) => {
       throw new CliError(`${DEFAULT_LEADS} does not exist: pass --leads <file>, or write a sample with "leadpact generate-leads"`);
     }
     const options = { now, topMovers: top };
-    const jobs = jobsOption ?? ((await stat(leadsFile).catch(() => null))?.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1;
-    const input = await openLeadsFile(leadsFile, shown);
+    const input = await openLeadsFile(shown, repo);
+    const jobs = jobsOption ?? ((input.size ?? 0) >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1);
     if (jobs > 1 && input.format === 'jsonl') {
       report.impact = await scoreInParallel(input, base.load.bundle, head.load.bundle, options, jobs);
     } else {
       const accumulator = new ImpactAccumulator(base.load.bundle, head.load.bundle, options);
-      for await (const lead of readLeads(input)) accumulator.add(lead);
+      for await (const lead of readLeads(input, head.load.bundle)) accumulator.add(lead);
       report.impact = accumulator.result();
     }
     report.leadsFile = shown;

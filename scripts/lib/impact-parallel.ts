@@ -100,5 +100,6 @@ export async function scoreInParallel(
     return merged.result();
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
+    await input.close();
   }
 }

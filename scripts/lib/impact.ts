@@ -9,13 +9,12 @@
  * One pass, streaming: only the scores (numbers, for percentiles) and the few top movers are kept,
  * so 100k leads never sit in memory as objects.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type CompiledRules, type EvaluateOptions, type Fired, type Outcome } from '../../extension/engine/index';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
 import { CliError } from './command';
-import { InputReadError, openExport, parseJsonLine, readJsonArray, readJsonLines, sniffFormat } from './lead-input';
+import { InputReadError, parseJsonLine, type InputFormat } from './lead-input';
+import { exportFormat, openInputFile, openNamedExport, readLeadRecords } from './lead-source';
 
 const NO_CLOCKS: EvaluateOptions = { clocks: false };
 
@@ -413,45 +412,49 @@ function histogram(before: number[] | null, after: number[], limit: { min?: numb
 
 // --- Reading leads ---------------------------------------------------------------------------------
 
-/** A leads file opened for reading (gzip undone), and whether it holds JSON Lines or a JSON document. */
+/** A leads file opened for reading as `leadpact score` opens exports (gzip undone), and its format. */
 export interface LeadsFile {
   shown: string;
-  format: 'jsonl' | 'json';
+  format: InputFormat;
   chunks: AsyncIterable<Buffer>;
+  /** Bytes on disk (before decompression). */
+  size: number | undefined;
+  close(): Promise<void>;
 }
 
-/**
- * Opens a leads file the way `leadpact score` reads exports (lead-input.ts): gzip by its magic
- * bytes, a byte-order mark dropped, JSON Lines or a JSON array (also one inside an object, as
- * `leadpact score --format json` reads). CSV is not read here: a diff needs lead records.
- */
-export async function openLeadsFile(file: string, shown = file): Promise<LeadsFile> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(error.code === 'ENOENT' ? `${shown}: no such file` : `${shown}: ${error.message}`);
-  });
-  await handle.close();
-  const { head, chunks } = await openExport(createReadStream(file, { highWaterMark: 1 << 22 }));
-  const format = sniffFormat(head);
-  if (format === 'csv') throw new CliError(`${shown}:1:1: not JSON Lines or a JSON array of lead records (diff does not read CSV; score it with a mapping first)`);
-  return { shown, format, chunks };
-}
-
-/**
- * The leads of an opened file, one by one. A line or record that is not a lead record stops the
- * run with `file:line:col: message`.
- */
-export async function* readLeads(input: LeadsFile): AsyncGenerator<Lead> {
-  const batches = input.format === 'json' ? readJsonArray(input.chunks) : readJsonLines(input.chunks);
+/** Opens `file` (relative to `cwd`) with lead-source.ts: one stat and one open, gzip by magic bytes. */
+export async function openLeadsFile(file: string, cwd: string): Promise<LeadsFile> {
+  const opened = await openInputFile(file, { cwd });
   try {
-    for await (const batch of batches) {
+    const { head, chunks } = await openNamedExport(opened.name, opened.chunks);
+    const format = exportFormat(opened.name, head);
+    // diff takes no --map, and lead records are what both rule sets score.
+    if (format === 'csv') throw new CliError(`${opened.name}:1:1: not JSON Lines or a JSON array of lead records (diff does not read CSV; score it with a mapping first)`);
+    return { shown: opened.name, format, chunks, size: opened.size, close: opened.close };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}
+
+/**
+ * The leads of an opened file, one by one, read as `leadpact score` reads them (readLeadRecords:
+ * JSON Lines or a JSON array, `bundle` for its mapping presets). A record that is not a lead stops
+ * the run with `file:line:col: message`.
+ */
+export async function* readLeads(input: LeadsFile, bundle: Bundle): AsyncGenerator<Lead> {
+  try {
+    for await (const batch of readLeadRecords({ name: input.shown, chunks: input.chunks }, { bundle })) {
       for (const item of batch) {
         if ('error' in item) throw new CliError(`${input.shown}:${item.line}:${item.col}: ${item.error}`);
-        yield leadOf(item.value, item.line, input.shown);
+        yield item.lead;
       }
     }
   } catch (error) {
-    if (error instanceof InputReadError) throw new CliError(`${input.shown}: ${error.message}`);
+    if (error instanceof InputReadError) throw new CliError(`${input.shown}: ${error.message}`, 1);
     throw error;
+  } finally {
+    await input.close();
   }
 }
 
@@ -464,6 +467,6 @@ export function parseLeadLine(text: string, line: number, shown: string): Lead {
 
 function leadOf(value: unknown, line: number, shown: string): Lead {
   const parsed = parseLeadRecord(value);
-  if (!parsed.ok) throw new CliError(`${shown}:${line}:1: ${parsed.error}`);
+  if (!parsed.ok) throw new CliError(`${shown}:${line}:1: not a lead record: ${parsed.error}`); // as readLeadRecords words it
   return parsed.lead;
 }

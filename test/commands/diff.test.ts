@@ -175,7 +175,7 @@ describe('leadpact diff', () => {
     r.write('bad.jsonl', '{"id":"ok"}\n{"id":"x","colour":"red"}\n');
     const result = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'bad.jsonl', '--now', NOW]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('bad.jsonl:2:1: unknown field "colour"');
+    expect(result.stderr).toContain('bad.jsonl:2:1: not a lead record: unknown field "colour"');
   });
 
   it('reads leads as leadpact score does: gzip, a byte-order mark, a JSON array, with located errors; refuses CSV', async () => {
@@ -193,7 +193,7 @@ describe('leadpact diff', () => {
     r.write('bad.json', '[\n{"id":"ok"},\n{"id":"x",\n "colour":"red"}\n]\n');
     const bad = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'bad.json', '--now', NOW]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('bad.json:3:1: unknown field "colour"');
+    expect(bad.stderr).toContain('bad.json:3:1: not a lead record: unknown field "colour"');
     r.write('leads.csv', 'id,email\nx,x@y.example\n');
     const csv = await run(['diff', '--repo', r.dir, '--base', 'HEAD', '--leads', 'leads.csv', '--now', NOW]);
     expect(csv.code).toBe(2);
@@ -220,7 +220,7 @@ describe('leadpact diff', () => {
     r.write('many.jsonl', `${many.slice(0, 1500).join('\n')}\n{"id":"x","colour":"red"}\n${many.slice(1500).join('\n')}\n`);
     const bad = await run([...args, '--jobs', '2']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('many.jsonl:1501:1: unknown field "colour"');
+    expect(bad.stderr).toContain('many.jsonl:1501:1: not a lead record: unknown field "colour"');
   });
 
   it('shows a list edit as what was added and removed, and a text-only edit as a patch that moves no lead', async () => {
