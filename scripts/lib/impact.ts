@@ -12,6 +12,7 @@
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type CompiledRules, type EvaluateOptions, type Fired, type Outcome } from '../../extension/engine/index';
 import { parseLeadRecord } from '../../extension/engine/lead-record';
+import { canonicalJson } from './canonical-json';
 import { CliError } from './command';
 import { InputReadError, parseJsonLine, type InputFormat } from './lead-input';
 import { exportFormat, openInputFile, openNamedExport, readLeadRecords } from './lead-source';
@@ -163,7 +164,7 @@ export class ImpactAccumulator {
     }
     this.stageRank = new Map(after.lifecycle.stages.map((stage, index) => [stage.id, index + 1]));
     this.bundles = { before, after };
-    this.clocks = before !== null && JSON.stringify(before.sla ?? null) !== JSON.stringify(after.sla ?? null);
+    this.clocks = before !== null && clockRules(before) !== clockRules(after);
   }
 
   add(lead: Lead): void {
@@ -317,6 +318,15 @@ export class ImpactAccumulator {
 
 /** SLA states in the order a report shows them. */
 export const SLA_STATES = ['ok', 'warning', 'breached', 'met', 'late'] as const;
+
+/**
+ * What the SLA clocks depend on, comparable across two rule sets: the calendar and the
+ * commitments without their words (key order, labels, descriptions and goals change no clock).
+ */
+function clockRules(bundle: Bundle): string {
+  const commitments = (bundle.sla?.commitments ?? []).map(({ label: _label, description: _description, ...rest }) => rest);
+  return canonicalJson({ calendar: bundle.sla?.calendar ?? null, commitments });
+}
 
 function compareRank(a: [number, number], aId: string, b: [number, number], bId: string): number {
   return b[0] - a[0] || b[1] - a[1] || (aId < bId ? -1 : aId > bId ? 1 : 0);

@@ -95,6 +95,14 @@ describe('leadpact diff', () => {
     expect(md.stdout).toContain('| `mql-first-touch` | 1 → 2 | 0 | 1 → 0 | 0 | 0 |');
   });
 
+  it('runs no clocks when only the SLA\'s words change', async () => {
+    const r = repo();
+    r.edit('rules/sla.yaml', 'label: First touch on a new MQL', 'label: First touch on every new MQL');
+    const json = await diffJson(r);
+    expect(json.changes).toHaveLength(1);
+    expect(json.impact.sla).toBeNull();
+  });
+
   it('reports a renamed rule as a rename (same logic, new id), not as a removal and an addition', async () => {
     const r = repo();
     r.edit('rules/scoring/fit.yaml', 'id: senior-title', 'id: senior-leader');
