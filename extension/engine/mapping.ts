@@ -30,7 +30,7 @@
  * the first one with a value wins (a fallback column). Null values are left out of the lead.
  */
 import type { Event, FieldsFile, Lead, MappingFile } from './generated/rules';
-import { daysInMonth, isoString } from './values';
+import { daysFromCivil, daysInMonth, isoString } from './values';
 
 export type MappingResult = { ok: true; lead: Lead } | { ok: false; error: string };
 /**
@@ -487,15 +487,9 @@ function validDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/**
- * Epoch milliseconds of a UTC date and time (month 1-12). Not Date.UTC, which reads years 0-99
- * as 1900-1999.
- */
+/** Epoch milliseconds of a UTC date and time (month 1-12), years 0000-0099 as written (Date.UTC reads them as 19xx). */
 function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime();
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
 // --- Field normalisation ------------------------------------------------------------------------

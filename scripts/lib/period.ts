@@ -8,6 +8,7 @@
  * them (days since 1970-01-01) needs no zone.
  */
 import { compileCalendar, localDate, type BusinessCalendar } from '../../extension/engine/calendar';
+import { daysFromCivil } from '../../extension/engine/values';
 
 export type PeriodKind = 'week' | 'month' | 'quarter' | 'year';
 
@@ -29,7 +30,7 @@ const DAY_MS = 86_400_000;
 /** Days since 1970-01-01 of a civil date. */
 export function dayNumber(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  return daysFromCivil(y, m, d); // not Date.UTC, which reads years 0-99 as 19xx
 }
 
 /** The civil date of a day number. */
