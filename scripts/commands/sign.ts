@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDuration } from '../../extension/engine';
 import { signBundle } from '../../extension/lib/signature';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseCommandArgs, parseInstantOption, type Command } from '../lib/command';
 import { readPrivateKey } from '../lib/keys';
 import { repoRoot } from '../lib/paths';
 
@@ -29,9 +29,9 @@ export function bundleVersionOf(bytes: Uint8Array, file: string): string {
 }
 
 export function expiryFrom(text: string, now: number): string {
-  const instant = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : NaN;
   let at: number;
-  if (Number.isFinite(instant)) at = instant;
+  // An instant is read as every command reads one (a zone is required); else a duration.
+  if (/^\d{4}-\d\d-\d\d/.test(text)) at = parseInstantOption(text, '--expires');
   else {
     try {
       const duration = parseDuration(text);

@@ -104,6 +104,8 @@ describe('keygen, sign, verify commands', () => {
     await writeFile(path.join(dir, 'bad.key'), 'not a key');
     await expect(sign([bundle, '--key', path.join(dir, 'bad.key')])).rejects.toThrow(/not a PEM private key/);
     await expect(sign([bundle, '--expires', 'soon'])).rejects.toThrow(/--expires soon/);
+    // An instant without a zone would be read in the machine's zone: refused, as --now refuses it.
+    await expect(sign([bundle, '--expires', '2030-12-01T00:00'])).rejects.toThrow(/--expires must be an ISO 8601 instant with a zone/);
     await expect(sign([bundle])).rejects.toThrow(/no signing key/);
   });
 });
