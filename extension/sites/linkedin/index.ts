@@ -366,7 +366,10 @@ function counterparts(conversation: Element): Map<string, Counterpart> {
 function messaging(ctx: Context): void {
   // Conversations keep their counterpart for the page view (a new thread is a new URL): with a
   // memo, a message arriving in an open conversation does not re-read the conversation.
+  // An empty reading (the header not drawn yet) is kept for this call only, so each conversation
+  // is read at most once here and again on a later insertion.
   const cache = remember(ctx.memo, 'linkedin.counterparts', () => new WeakMap<Element, Map<string, Counterpart>>());
+  const readNow = new Map<Element, Map<string, Counterpart>>();
   for (const link of ctx.links) {
     attempt(ctx.onMiss, 'linkedin.messaging.link', () => {
       if (ctx.seen.has(link) || isInert(link)) return;
@@ -374,10 +377,11 @@ function messaging(ctx: Context): void {
       if (!isMemberUrnHref(href) && !closestOfCatalogue(link, CONVERSATION)) return;
       const conversation = conversationOf(link, ctx.url);
       if (!conversation) return;
-      let people = cache.get(conversation);
-      if (!people || people.size === 0) {
+      let people = readNow.get(conversation) ?? cache.get(conversation);
+      if (!people) {
         people = counterparts(conversation);
-        cache.set(conversation, people);
+        readNow.set(conversation, people);
+        if (people.size > 0) cache.set(conversation, people);
       }
       const member = memberOf(href);
       const counterpart = member ? people.get(member) : undefined;
