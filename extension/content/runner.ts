@@ -447,8 +447,10 @@ function startSession(
     nobodyTimer = null;
     if (signal.aborted || foundInView) return;
     if (doc.visibilityState === 'hidden') {
-      // A hidden tab may not have drawn its view yet: look again later.
-      nobodyTimer = setTimeout(() => guard('runner:nobody-check', checkForNobody), NOBODY_AFTER_MS);
+      // A hidden tab may not have drawn its view yet: look again once it is shown and has had time to.
+      doc.addEventListener('visibilitychange', () => {
+        if (!signal.aborted && nobodyTimer === null) nobodyTimer = setTimeout(() => guard('runner:nobody-check', checkForNobody), NOBODY_AFTER_MS);
+      }, { once: true, signal });
       return;
     }
     const url = pageUrl();
