@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import type { Site } from '../sites/types';
 import { createMessenger } from './messenger';
 import type { RunnerDeps } from './runner';
-import { createSiteSwitch, type SettingsArea } from './site-switch';
+import { createSiteSwitch, type PolicyArea, type SettingsArea } from './site-switch';
 
 export function createRealDeps(siteId: Site['id']): RunnerDeps {
   const messenger = createMessenger((message) => browser.runtime.sendMessage(message));
@@ -16,6 +16,6 @@ export function createRealDeps(siteId: Site['id']): RunnerDeps {
     decide: messenger.decide,
     miss: messenger.miss,
     now: () => Date.now(),
-    siteSwitch: createSiteSwitch(browser.storage.local as unknown as SettingsArea, siteId),
+    siteSwitch: createSiteSwitch(browser.storage.local as unknown as SettingsArea, siteId, (browser.storage as unknown as { managed?: PolicyArea }).managed),
   };
 }
