@@ -253,6 +253,11 @@ export class LeadStore {
     return this.db.getAll('feedback');
   }
 
+  /** The decisions recorded after `seq` (the store is keyed by seq), oldest first. */
+  async feedbackAfter(seq: number): Promise<FeedbackRecord[]> {
+    return this.db.getAll('feedback', IDBKeyRange.lowerBound(seq, true));
+  }
+
   /**
    * Records a decision; with `stage`, also records that stage on the lead (stage and
    * stageEnteredAt) under a new revision. One transaction: both or neither.

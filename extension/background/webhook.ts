@@ -75,7 +75,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
     if (outbox.url !== settings.url) outbox = { url: settings.url, enqueuedThrough: 0, entries: [] };
     const since = settings.since ? Date.parse(settings.since) : Number.NEGATIVE_INFINITY;
     const store = typeof deps.store === 'function' ? await deps.store() : deps.store;
-    const fresh = (await store.feedback()).filter((record) => (record.seq ?? 0) > outbox.enqueuedThrough);
+    const fresh = await store.feedbackAfter(outbox.enqueuedThrough); // not the whole history on every decision
     if (fresh.length === 0) return outbox;
     const entries = [...outbox.entries];
     let through = outbox.enqueuedThrough;
