@@ -20,6 +20,18 @@ const openStore = () => {
   return (store ??= LeadStore.open().then((next) => (opened = next)));
 };
 
+/**
+ * One `status` request for the sections that ask together (remote rules and CRM mount at once;
+ * each status answer also builds the SLA queue): callers while one is in flight share it.
+ */
+let statusInFlight: ReturnType<typeof sendMessage<'status'>> | null = null;
+function status(): ReturnType<typeof sendMessage<'status'>> {
+  statusInFlight ??= sendMessage('status', {}).finally(() => {
+    statusInFlight = null;
+  });
+  return statusInFlight;
+}
+
 const deps: OptionsDeps = {
   openStore,
   rules: async () => (await createRulesProvider(embeddedBundle).active()).bundle,
@@ -37,14 +49,14 @@ const deps: OptionsDeps = {
     save: saveRemoteRulesSettings,
     requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
     check: () => sendMessage('checkRules', {}),
-    state: async () => (await sendMessage('status', {})).remoteRules ?? null,
+    state: async () => (await status()).remoteRules ?? null,
   },
   crm: {
     get: getCrmConfig,
     save: saveCrmSettings,
     requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
     sync: () => sendMessage('syncCrm', {}),
-    state: async () => (await sendMessage('status', {})).crmSync ?? null,
+    state: async () => (await status()).crmSync ?? null,
     webhook: { get: getWebhookSettings, save: (url) => saveWebhookUrl(url) },
   },
   policy: getPolicy,
