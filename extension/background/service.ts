@@ -6,6 +6,7 @@ import type { CrmSyncView, PersonQuery, RemoteRulesView, Response } from '../lib
 import { defaultSettings, repNameOrMe, type Settings } from '../lib/settings';
 import type { PersistedOutcome } from './db';
 import { neverSynced } from './crm-sync';
+import { offState } from './remote-rules';
 import { decide } from './decide';
 import { estimatePerson } from './estimate';
 import type { Handlers } from './handlers';
@@ -165,7 +166,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     },
 
     async checkRules() {
-      if (!deps.remoteRules) return { url: null, checkedAt: null, outcome: 'off' as const, refusal: null };
+      if (!deps.remoteRules) return offState;
       const state = await deps.remoteRules.check();
       await activeRules(); // a newly active bundle drops the outcomes of the old one now
       return state;
@@ -185,7 +186,7 @@ export function createBackground(deps: BackgroundDeps): Background {
 /** The fields of the CRM sync state the protocol carries (the stored state has more). */
 function crmSyncView(state: CrmSyncView): CrmSyncView {
   const { endpoint, lastSync, lastCount, skipped, lastRemoved, lastError, failures, nextAttemptAt } = state;
-  return { endpoint, lastSync, lastCount, skipped, lastRemoved: lastRemoved ?? 0, lastError: lastError && { message: lastError.message, at: lastError.at, status: lastError.status }, failures, nextAttemptAt };
+  return { endpoint, lastSync, lastCount, skipped, lastRemoved, lastError: lastError && { message: lastError.message, at: lastError.at, status: lastError.status }, failures, nextAttemptAt };
 }
 
 /**
