@@ -2,8 +2,6 @@
 // them. A failing case is printed with its file:line:col and an expected-versus-actual diff of
 // what it checks; rules that no case fires are listed (coverage); exit 1 when any case fails or
 // the rules (tests files included) do not validate, with the errors printed as `validate` does.
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { diffLinesUnified } from 'jest-diff';
 import { stringify } from 'yaml';
 import { compileRules, RulesError, type CompiledRules, type Outcome } from '../../extension/engine/index';
@@ -14,6 +12,7 @@ import { repoRoot } from '../lib/paths';
 import { loadRules } from '../lib/rules-repo';
 import { dirSource } from '../lib/rules-source';
 import { runTestFiles, untestedRules, type CaseResult, type CheckResult, type TestFileInput } from '../lib/test-runner';
+import { displayFrom, locateRules } from './validate';
 
 const USAGE = `Usage: leadpact test [dir] [options]
 
@@ -53,11 +52,12 @@ const testCommand: Command = async (argv) => {
   const { values, positionals } = parsed;
   const format = parseChoice(values.format, ['text', 'json'] as const, 'text');
   if (positionals.length > 1) throw new CliError(`leadpact test takes at most one folder, got ${positionals.length}\n${USAGE}`);
-  const { repoDir, rulesSubdir } = locateRules(positionals[0]);
+  const { repoDir, rulesSubdir } = await locateRules(positionals[0] ?? repoRoot);
+  const shown = displayFrom(repoDir);
   const color = values.color === true || (format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR);
 
   const loaded = await loadRules(dirSource(repoDir, rulesSubdir), { rulesSubdir });
-  const diagnostics = loaded.diagnostics.map((d) => ({ ...d, file: shownPath(repoDir, d.file) }));
+  const diagnostics = loaded.diagnostics.map((d) => ({ ...d, file: shown(d.file) }));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!loaded.bundle || errors.length > 0) {
     if (format === 'json') {
@@ -75,11 +75,11 @@ const testCommand: Command = async (argv) => {
   for (const file of loaded.files) {
     if (file.kind !== 'tests' || !file.valid || !file.doc) continue;
     const doc = file.doc;
-    inputs.push({ file: shownPath(repoDir, file.path), data: file.data as TestsFile, locateCase: (index) => doc.locate(['cases', index]) });
+    inputs.push({ file: shown(file.path), data: file.data as TestsFile, locateCase: (index) => doc.locate(['cases', index]) });
   }
   inputs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (inputs.length === 0) {
-    const where = shownPath(repoDir, `${rulesSubdir}/tests/`);
+    const where = `${shown(`${rulesSubdir}/tests`)}/`;
     if (format === 'json') writeJson({ ok: false, summary: { files: 0, cases: 0, passed: 0, failed: 0 }, cases: [], untested: null, diagnostics });
     else process.stderr.write(`no tests: ${where} has no <name>.yaml files (kind: tests)\n`);
     return 1;
@@ -90,7 +90,7 @@ const testCommand: Command = async (argv) => {
     rules = compileRules(loaded.bundle);
   } catch (error) {
     if (!(error instanceof RulesError)) throw error;
-    throw new CliError(`${shownPath(repoDir, `${rulesSubdir}/leadpact.yaml`)}:1:1: the scoring engine refuses these rules: ${error.message}`, 1);
+    throw new CliError(`${shown(`${rulesSubdir}/leadpact.yaml`)}:1:1: the scoring engine refuses these rules: ${error.message}`, 1);
   }
   const run = runTestFiles(rules, inputs, values.filter);
   const failed = run.results.filter((r) => !r.passed);
@@ -134,25 +134,6 @@ const testCommand: Command = async (argv) => {
 };
 
 export default testCommand;
-
-/** `[dir]` is a repository holding rules/, or a rules folder itself (it holds leadpact.yaml), as for validate. */
-function locateRules(dir: string | undefined): { repoDir: string; rulesSubdir: string } {
-  if (dir === undefined) return { repoDir: repoRoot, rulesSubdir: 'rules' };
-  const absolute = path.resolve(dir);
-  const info = statSync(absolute, { throwIfNoEntry: false });
-  if (!info) throw new CliError(`${dir}: no such directory`);
-  if (!info.isDirectory()) throw new CliError(`${dir}: not a directory; give the repository (holding rules/) or its rules folder`);
-  const isDir = statSync(path.join(absolute, 'rules'), { throwIfNoEntry: false })?.isDirectory() === true;
-  const hasProject = statSync(path.join(absolute, 'leadpact.yaml'), { throwIfNoEntry: false })?.isFile() === true;
-  if (!isDir && hasProject) return { repoDir: path.dirname(absolute), rulesSubdir: path.basename(absolute) };
-  return { repoDir: absolute, rulesSubdir: 'rules' };
-}
-
-/** A repository-relative path as shown: relative to the working directory, so editors can open it. */
-function shownPath(repoDir: string, file: string): string {
-  const relative = path.relative(process.cwd(), path.join(repoDir, ...file.split('/')));
-  return (relative === '' ? '.' : relative).split(path.sep).join('/') + (file.endsWith('/') ? '/' : '');
-}
 
 function writeJson(report: TestReport): void {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

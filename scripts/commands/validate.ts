@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bundle } from '../../extension/engine/generated/rules';
 import { compileRules, RulesError } from '../../extension/engine/index';
-import { CliError, parseCommandArgs, type Command } from '../lib/command';
+import { CliError, parseChoice, parseCommandArgs, type Command } from '../lib/command';
 import { formatDiagnostics, type Diagnostic, type DiagnosticFormat } from '../lib/diagnostics';
 import { repoRoot } from '../lib/paths';
 import { loadRules, type LoadResult } from '../lib/rules-repo';
@@ -151,17 +151,11 @@ export function displayFrom(repoDir: string, cwd = process.cwd()): (file: string
   };
 }
 
-export function parseFormat(value: string | undefined): DiagnosticFormat {
-  if (value === undefined) return 'text';
-  if ((FORMATS as readonly string[]).includes(value)) return value as DiagnosticFormat;
-  throw new CliError(`--format ${value}: use ${FORMATS.join(', ')}\n${usage}`);
-}
-
 const validate: Command = async (argv) => {
   const args = parseCommandArgs(argv, { format: { type: 'string', short: 'f' } }, usage);
   if (!args) return 0;
   if (args.positionals.length > 1) throw new CliError(`one directory at a time\n${usage}`);
-  const format = parseFormat(args.values.format);
+  const format: DiagnosticFormat = parseChoice(args.values.format, FORMATS, 'text');
   const { repoDir, rulesSubdir } = await locateRules(args.positionals[0] ?? repoRoot);
   const validation = await validateSource(dirSource(repoDir, rulesSubdir), rulesSubdir);
   const { stdout, stderr, exitCode } = renderValidation(validation, format, displayFrom(repoDir));
