@@ -33,6 +33,11 @@ export interface Outcome {
   fired: Fired[];
 }
 
+/** A contribution as outcomes show it: rounded to one decimal, never -0. */
+function roundPoints(points: number): number {
+  return Math.round(points * 10) / 10 + 0;
+}
+
 /** Rules compiled once into plain closures; obtain with compileRules. */
 export interface CompiledRules {
   readonly bundle: Bundle;
@@ -63,6 +68,11 @@ export class CompiledBundle implements CompiledRules {
   private readonly ctx: EvalContext;
   private readonly contributions: Float64Array;
   private readonly fired: Uint8Array;
+  /**
+   * Per rule, its Fired record when its contribution is always the same (a `when` rule adds
+   * exactly its points): one frozen object shared by every outcome instead of one per outcome.
+   */
+  private readonly fixedFired: readonly (Fired | undefined)[];
 
   constructor(readonly bundle: Bundle) {
     if (bundle === null || typeof bundle !== 'object') throw new RulesError('the rules bundle must be an object');
@@ -117,6 +127,8 @@ export class CompiledBundle implements CompiledRules {
     };
     this.contributions = new Float64Array(this.scoring.rules.length);
     this.fired = new Uint8Array(this.scoring.rules.length);
+    this.fixedFired = this.scoring.rules.map((rule) =>
+      rule.when === undefined ? undefined : Object.freeze({ model: rule.model, rule: rule.id, points: roundPoints(rule.points) }));
   }
 
   evaluate(lead: Lead, now: number, clocks = true): Outcome {
@@ -165,11 +177,14 @@ export class CompiledBundle implements CompiledRules {
 
   private firedRules(): Fired[] {
     const rules = this.scoring.rules;
-    const fired: Fired[] = [];
+    let count = 0;
+    for (let r = 0; r < rules.length; r++) count += this.fired[r]!;
+    const fired = new Array<Fired>(count);
+    let n = 0;
     for (let r = 0; r < rules.length; r++) {
       if (this.fired[r] === 0) continue;
       const rule = rules[r]!;
-      fired.push({ model: rule.model, rule: rule.id, points: Math.round(this.contributions[r]! * 10) / 10 + 0 });
+      fired[n++] = this.fixedFired[r] ?? { model: rule.model, rule: rule.id, points: roundPoints(this.contributions[r]!) };
     }
     // Largest first; a stable insertion sort (the lists are short), so equal points keep model
     // order, then rule order.

@@ -3,7 +3,7 @@
  * events at or before `now` kept in time order, and grouped into the buckets the compiled
  * rules ask for (one bucket per distinct set of event types used by a test).
  */
-import { parseInstant } from './values';
+import { parseInstantInto } from './values';
 
 export type EventRecord = Record<string, unknown>;
 
@@ -84,9 +84,9 @@ export class LeadEvents {
       for (let i = 0; i < events.length; i++) {
         const event: unknown = events[i];
         if (event === null || typeof event !== 'object') continue;
-        const time = parseInstant((event as EventRecord).at);
-        if (!(time <= now)) continue; // also drops NaN
-        at[kept] = time;
+        parseInstantInto((event as EventRecord).at, at, kept);
+        const time = at[kept]!;
+        if (!(time <= now)) continue; // also drops NaN (the slot is overwritten by the next kept event)
         records[kept] = event as EventRecord;
         if (time < last) sorted = false;
         last = time;

@@ -148,7 +148,7 @@ export function runScoring(
       } else {
         const matched = perRule(ctx, rule, rule.per!, model.halfLifeMs);
         if (matched > 0 && (rule.perCount === undefined || rule.perCount(matched))) {
-          contribution = perTotal;
+          contribution = perTotal[0]!;
           const cap = rule.cap;
           if (cap !== undefined && Math.abs(contribution) > cap) contribution = contribution < 0 ? -cap : cap;
           didFire = true;
@@ -372,8 +372,11 @@ export function scoreAtReplayedTime(
   return true;
 }
 
-/** The total of the last perRule call (a module slot avoids allocating a pair). */
-let perTotal = 0;
+/**
+ * The total of the last perRule call, in a typed slot: a pair would be allocated, and so would a
+ * double written to a module variable.
+ */
+const perTotal = new Float64Array(1);
 
 /**
  * Decay factors 0.5 ** ((now - at) / halfLife) by event position, for one lead's events (a
@@ -448,6 +451,6 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
     total += halfLifeMs > 0 ? points * decay.get(events, now, halfLifeMs, p, time) : points;
     if (total > cap || total < -cap) break;
   }
-  perTotal = total;
+  perTotal[0] = total;
   return count;
 }

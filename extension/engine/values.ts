@@ -85,8 +85,24 @@ const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]
  */
 export function parseInstant(value: unknown): number {
   if (typeof value !== 'string') return NaN;
-  const fast = parseCommonIso(value);
-  if (fast !== undefined) return fast;
+  if (parseCommonIso(value, parsed, 0)) return parsed[0]!;
+  return parseUncommonIso(value);
+}
+
+/** Scratch for parseInstant's fast path (see parseCommonIso). */
+const parsed = new Float64Array(1);
+
+/**
+ * parseInstant into `out[index]`, for hot loops: a double returned from a call that is not
+ * inlined is boxed, and a lead's dozens of event times would each allocate one.
+ */
+export function parseInstantInto(value: unknown, out: Float64Array, index: number): void {
+  if (typeof value !== 'string') out[index] = NaN;
+  else if (!parseCommonIso(value, out, index)) out[index] = parseUncommonIso(value);
+}
+
+/** parseInstant for the shapes parseCommonIso leaves out. */
+function parseUncommonIso(value: string): number {
   const shape = ISO_SHAPE.exec(value);
   if (!shape) return NaN;
   const hasTime = value.length > 10;
@@ -120,11 +136,23 @@ export function isoString(ms: number): string {
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:` +
-    `${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`;
+  // One flat string (a template literal would build a chain of partial strings first).
+  return String.fromCharCode(
+    ZERO + ((year / 1000) | 0), ZERO + (((year / 100) | 0) % 10), ZERO + (((year / 10) | 0) % 10), ZERO + (year % 10), DASH,
+    ZERO + ((month / 10) | 0), ZERO + (month % 10), DASH, ZERO + ((day / 10) | 0), ZERO + (day % 10), LETTER_T,
+    ZERO + ((hour / 10) | 0), ZERO + (hour % 10), COLON, ZERO + ((minute / 10) | 0), ZERO + (minute % 10), COLON,
+    ZERO + ((second / 10) | 0), ZERO + (second % 10), DOT,
+    ZERO + ((millis / 100) | 0), ZERO + (((millis / 10) | 0) % 10), ZERO + (millis % 10), LETTER_Z,
+  );
 }
 
-const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const ZERO = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const LETTER_T = 84;
+const LETTER_Z = 90;
+
 
 /** Two decimal digits at `i`, or -1. */
 function twoDigits(text: string, i: number): number {
@@ -134,15 +162,15 @@ function twoDigits(text: string, i: number): number {
 }
 
 /**
- * The fast path of parseInstant: undefined when the text is not in the common shape or has a
- * value Date.parse treats specially (a day past the end of its month, 24:00), which then takes
- * the slow path so both agree exactly.
+ * The fast path of parseInstant, into `out[index]`: false when the text is not in the common
+ * shape or has a value Date.parse treats specially (a day past the end of its month, 24:00),
+ * which then takes the slow path so both agree exactly.
  */
-function parseCommonIso(text: string): number | undefined {
+function parseCommonIso(text: string, out: Float64Array, index: number): boolean {
   const length = text.length;
   if (length < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 ||
       text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
-    return undefined; // '-' '-' 'T' ':' ':'
+    return false; // '-' '-' 'T' ':' ':'
   }
   const century = twoDigits(text, 0);
   const yy = twoDigits(text, 2);
@@ -153,33 +181,34 @@ function parseCommonIso(text: string): number | undefined {
   const second = twoDigits(text, 17);
   if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
       minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return undefined;
+    return false;
   }
-  if (day > 28 && day > daysInMonth(century * 100 + yy, month)) return undefined;
+  if (day > 28 && day > daysInMonth(century * 100 + yy, month)) return false;
   let i = 19;
   let millis = 0;
   if (text.charCodeAt(i) === 46) { // '.', exactly three digits on the fast path
     const hundreds = text.charCodeAt(20) - 48;
     const rest = twoDigits(text, 21);
-    if (hundreds < 0 || hundreds > 9 || rest < 0) return undefined;
+    if (hundreds < 0 || hundreds > 9 || rest < 0) return false;
     millis = hundreds * 100 + rest;
     i = 23;
   }
   let offsetMinutes = 0;
   const zone = text.charCodeAt(i);
   if (zone === 90) { // 'Z'
-    if (length !== i + 1) return undefined;
+    if (length !== i + 1) return false;
   } else if (zone === 43 || zone === 45) { // '+' or '-'
-    if (length !== i + 6 || text.charCodeAt(i + 3) !== 58) return undefined;
+    if (length !== i + 6 || text.charCodeAt(i + 3) !== 58) return false;
     const offsetHours = twoDigits(text, i + 1);
     const offsetMins = twoDigits(text, i + 4);
-    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return undefined;
+    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return false;
     offsetMinutes = (offsetHours * 60 + offsetMins) * (zone === 43 ? 1 : -1);
   } else {
-    return undefined;
+    return false;
   }
   const days = daysFromCivil(century * 100 + yy, month, day);
-  return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  out[index] = days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  return true;
 }
 
 /** 28 to 31, proleptic Gregorian. */

@@ -92,6 +92,18 @@ describe('evaluate', () => {
     expect(evaluate(rules, exampleLead(), NOW).fired).toHaveLength(4);
   });
 
+  it('shares the read-only fired record of a fixed-points rule between outcomes', () => {
+    const rules = compileRules(exampleBundle());
+    const first = evaluate(rules, exampleLead(), NOW).fired.find((f) => f.rule === 'mid-size')!;
+    expect(first).toEqual({ model: 'fit', rule: 'mid-size', points: 25 });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => { (first as { points: number }).points = 0; }).toThrow(TypeError);
+    expect(evaluate(rules, exampleLead(), NOW).fired.find((f) => f.rule === 'mid-size')).toEqual({ model: 'fit', rule: 'mid-size', points: 25 });
+    // A per rule's decayed points change with the lead: its record is built per outcome.
+    const decayed = evaluate(rules, exampleLead(), NOW).fired.find((f) => f.rule === 'email-clicks')!;
+    expect(Object.isFrozen(decayed)).toBe(false);
+  });
+
   it('never mutates the bundle or the lead (unsorted events stay unsorted)', () => {
     const bundle = exampleBundle();
     const lead = exampleLead();
