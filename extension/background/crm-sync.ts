@@ -7,7 +7,6 @@
 // page the last good sync (its age) and the last error. Runs on a one-shot alarm set for the next
 // due time (alarms survive the worker stopping), on a worker start when due, and on "Sync now".
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
 import type { Bundle, Lead } from '../engine/generated/rules';
 import { parseLeadRecord } from '../engine/lead-record';
 import { compileMapping, MappingError } from '../engine/mapping';
@@ -17,6 +16,7 @@ import { setAlarmAt } from './alarms';
 import { backoffMs, CrmHttpError, crmOrigin, type CrmHttp } from './crm-http';
 import { fetchHubspotArchivedIds, fetchHubspotContacts } from './crm-hubspot';
 import { fetchRestRecords } from './crm-rest';
+import { privateItem } from './private-item';
 import type { LeadStore } from './store';
 
 export const CRM_SYNC_ALARM = 'leadpact-crm-sync';
@@ -66,7 +66,8 @@ export const neverSynced: CrmSyncState = Object.freeze({
   nextAttemptAt: null,
 }) as CrmSyncState;
 
-export const crmSyncStateItem = storage.defineItem<CrmSyncState | null>('local:crm.syncState', { fallback: null });
+/** Where older versions kept the sync state; moved to the store's meta on first read (private-item.ts). */
+export const legacySyncStateKey = 'local:crm.syncState';
 
 export interface CrmSyncDeps {
   /** The lead store, or how to open it (the worker opens it on first use). */
@@ -103,14 +104,16 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
   const log = deps.log ?? (() => undefined);
   let running: Promise<CrmSyncState> | undefined;
 
+  // Not in storage.local: its error messages and skipped-record example can name people.
+  const crmSyncStateItem = privateItem('crmSyncState', legacySyncStateKey, deps.store);
   // A state stored by an older version lacks the newer fields: the defaults fill them.
-  const state = async (): Promise<CrmSyncState> => ({ ...neverSynced, ...((await crmSyncStateItem.getValue()) ?? {}) });
+  const state = async (): Promise<CrmSyncState> => ({ ...neverSynced, ...((await crmSyncStateItem.get()) ?? {}) });
 
   async function run(): Promise<CrmSyncState> {
     const config = await deps.config();
     const before = await state();
     if (!config.endpoint) {
-      if (before.endpoint !== null) await crmSyncStateItem.setValue(neverSynced);
+      if (before.endpoint !== null) await crmSyncStateItem.set(neverSynced);
       return neverSynced;
     }
     // Another endpoint is another CRM: its first sync is a full one, and old errors are not its own.
@@ -130,7 +133,7 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
         failures: 0,
         nextAttemptAt: null,
       };
-      await crmSyncStateItem.setValue(next);
+      await crmSyncStateItem.set(next);
       log(`CRM sync: ${result.count} leads merged${result.removed ? `, ${result.removed} deleted in the CRM removed` : ''}${result.skipped ? `, ${result.skipped} records skipped` : ''}`);
       return next;
     } catch (error) {
@@ -146,7 +149,7 @@ export function createCrmSync(deps: CrmSyncDeps): CrmSync {
         failures,
         nextAttemptAt: new Date(now() + backoffMs(failures, retryAfter, BASE_BACKOFF_MS, MAX_BACKOFF_MS)).toISOString(),
       };
-      await crmSyncStateItem.setValue(next);
+      await crmSyncStateItem.set(next);
       log(`CRM sync failed (${failures} in a row): ${next.lastError!.message}`);
       return next;
     }

@@ -9,7 +9,9 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Outcome } from '../engine/index';
 import type { Lead } from '../engine/generated/rules';
 import type { LeadView } from '../lib/protocol';
+import type { CrmSyncState } from './crm-sync';
 import type { LeadKeys } from './keys';
+import type { Outbox } from './webhook';
 
 export const leadStoreNames = ['leads-a', 'leads-b'] as const;
 export type LeadStoreName = (typeof leadStoreNames)[number];
@@ -101,6 +103,13 @@ export interface MetaValues {
   importLease: ImportLease | null;
   /** Selectors that stopped matching, by "site:selector" (diagnostics; no personal data). */
   misses: Record<string, { count: number; last: string }>;
+  // What content scripts must not read lives here rather than in storage.local, which they can:
+  /** The CRM's access token (lib/settings.ts crmTokenVault). */
+  crmToken: string;
+  /** The feedback webhook's outbox: copies of the rep's decisions (webhook.ts). */
+  webhookOutbox: Outbox | null;
+  /** The CRM sync's state: counts, cursor, the last error and a skipped record's example (crm-sync.ts). */
+  crmSyncState: CrmSyncState | null;
 }
 export type MetaKey = keyof MetaValues;
 

@@ -361,6 +361,10 @@ export class LeadStore {
       tx.objectStore('meta').put(0, 'leadCount'),
       tx.objectStore('meta').put(null, 'lastImport'),
       tx.objectStore('meta').put(true, 'seeded'),
+      // The webhook's copies of the deleted decisions go with them; the CRM's next sync is a full
+      // one (its cursor would skip every contact the store no longer holds).
+      tx.objectStore('meta').put(null, 'webhookOutbox'),
+      tx.objectStore('meta').put(null, 'crmSyncState'),
     ]);
     await tx.done;
   }

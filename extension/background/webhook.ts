@@ -6,11 +6,11 @@
 // a 429 or 503 wins); the `idempotency-key` header lets the receiver drop a repeat after a
 // delivery whose answer was lost. Delivered records are marked and the last few kept for display.
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
 import { watchWebhookSettings, type WebhookSettings } from '../lib/settings';
 import { setAlarmAt } from './alarms';
 import { backoffMs, crmOrigin, retryAfterMs } from './crm-http';
 import type { FeedbackRecord } from './db';
+import { privateItem } from './private-item';
 import type { LeadStore } from './store';
 
 export const WEBHOOK_ALARM = 'leadpact-webhook';
@@ -39,7 +39,8 @@ export interface Outbox {
 
 const emptyOutbox: Outbox = Object.freeze({ url: null, enqueuedThrough: 0, entries: [] }) as unknown as Outbox;
 
-export const outboxItem = storage.defineItem<Outbox | null>('local:webhook.outbox', { fallback: null });
+/** Where older versions kept the outbox; moved to the store's meta on first read. */
+export const legacyOutboxKey = 'local:webhook.outbox';
 
 export interface WebhookDeps {
   /** The lead store, or how to open it (the worker opens it on first use). */
@@ -68,7 +69,8 @@ export function createWebhook(deps: WebhookDeps): Webhook {
   /** The last round could not send at all (bad URL, no permission): wait for a settings change. */
   let blocked = false;
 
-  const read = async () => (await outboxItem.getValue()) ?? emptyOutbox;
+  const outboxItem = privateItem('webhookOutbox', legacyOutboxKey, deps.store);
+  const read = async () => (await outboxItem.get()) ?? emptyOutbox;
 
   async function collect(settings: WebhookSettings): Promise<Outbox> {
     let outbox = await read();
@@ -85,7 +87,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       if (Date.parse(record.at) >= since) entries.push({ seq, record, attempts: 0, nextAttemptAt: null, lastError: null, deliveredAt: null });
     }
     const next = { ...outbox, enqueuedThrough: through, entries };
-    await outboxItem.setValue(next); // taken in before any sending: a stop from here on loses nothing
+    await outboxItem.set(next); // taken in before any sending: a stop from here on loses nothing
     return next;
   }
 
@@ -141,7 +143,7 @@ export function createWebhook(deps: WebhookDeps): Webhook {
       const entries = [...outbox.entries];
       entries[index] = updated;
       outbox = { ...outbox, entries: prune(entries) };
-      await outboxItem.setValue(outbox);
+      await outboxItem.set(outbox);
       if (!result.ok) {
         log(`feedback webhook: record ${entry.seq} not delivered (${result.message}), attempt ${attempts}`);
         break; // in order: the rest wait for this one

@@ -4,6 +4,7 @@
 // falls back to the default instead of breaking the extension.
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { openDatabase, type Database } from '../background/db';
 import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, type RemoteRulesConfig } from './policy';
 
 // zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
@@ -119,7 +120,10 @@ export interface CrmSettings {
   kind: 'hubspot' | 'rest';
   /** HubSpot: the API base (https://api.hubapi.com); REST: the URL that lists the records. Empty: no sync. */
   endpoint: string;
-  /** The CRM's access token: kept in storage.local, sent only to the endpoint's origin. */
+  /**
+   * The CRM's access token, sent only to the endpoint's origin. Kept in the extension's own
+   * IndexedDB (crmTokenVault), not storage.local, which content scripts can read.
+   */
   token: string;
   /** REST: the mapping preset id (rules/mappings) that reads each record. HubSpot: hubspot-contacts. */
   mapping: string;
@@ -145,27 +149,83 @@ const StoredCrm = z.object({
 
 const crmItem = storage.defineItem<unknown>('local:settings.crm');
 
+/**
+ * Where the CRM token is kept: the meta store of the lead database, in the extension's origin.
+ * Content scripts run in the page's renderer process and can read storage.local; they cannot open
+ * the extension's IndexedDB. Each call opens and closes its own connection (a read per sync, a
+ * write per save).
+ */
+export const crmTokenVault = {
+  async get(): Promise<string> {
+    return withMeta(async (db) => {
+      const token = await db.get('meta', 'crmToken');
+      return typeof token === 'string' ? token : '';
+    });
+  },
+  async set(token: string): Promise<void> {
+    await withMeta((db) => db.put('meta', token, 'crmToken'));
+  },
+};
+
+async function withMeta<T>(use: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase();
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
 export function readCrmSettings(stored: unknown): CrmSettings {
   const parsed = StoredCrm.safeParse(stored ?? {});
   const value = parsed.success ? stripUndefined(parsed.data) : {};
   return { ...defaultCrmSettings, ...value, endpoint: (value.endpoint ?? '').trim() };
 }
 
+/**
+ * The stored CRM settings with the token from the vault. A token an older version left in
+ * storage.local moves to the vault first (written there before it leaves storage.local).
+ */
+async function storedCrmSettings(): Promise<CrmSettings> {
+  const stored = await crmItem.getValue();
+  const settings = readCrmSettings(stored);
+  if (settings.token) {
+    if (!(await crmTokenVault.get())) await crmTokenVault.set(settings.token);
+    await crmItem.setValue(localCrmValue(settings, 0));
+  }
+  return { ...settings, token: await crmTokenVault.get() };
+}
+
+/**
+ * What storage.local keeps: everything but the token, and a counter that changes with the token
+ * so watchCrmSettings still reports a token change.
+ */
+function localCrmValue(settings: CrmSettings, tokenRevision: number): Record<string, unknown> {
+  const { token: _token, ...rest } = settings;
+  return { ...rest, tokenRevision };
+}
+
 /** The CRM settings in force: the policy's endpoint wins and is locked. */
 export async function getCrmConfig(): Promise<CrmConfig> {
-  const [stored, policy] = await Promise.all([crmItem.getValue(), getPolicy()]);
-  const settings = readCrmSettings(stored);
+  const [settings, policy] = await Promise.all([storedCrmSettings(), getPolicy()]);
   const locked = policy.crmEndpoint !== undefined;
   return { ...settings, endpoint: locked ? policy.crmEndpoint! : settings.endpoint, locked: { endpoint: locked } };
 }
 
 /** Saves the rep's CRM settings; a policy-locked endpoint keeps its stored value. */
 export async function saveCrmSettings(change: Partial<CrmSettings>): Promise<CrmConfig> {
-  const current = readCrmSettings(await crmItem.getValue());
+  const current = await storedCrmSettings();
   const { locked } = await getCrmConfig();
   const next = readCrmSettings({ ...current, ...stripUndefined(change), endpoint: locked.endpoint || change.endpoint === undefined ? current.endpoint : change.endpoint });
-  await crmItem.setValue(next);
+  const revision = tokenRevisionOf(await crmItem.getValue());
+  if (next.token !== current.token) await crmTokenVault.set(next.token);
+  await crmItem.setValue(localCrmValue(next, next.token !== current.token ? revision + 1 : revision));
   return getCrmConfig();
+}
+
+function tokenRevisionOf(stored: unknown): number {
+  const revision = (stored as { tokenRevision?: unknown } | null | undefined)?.tokenRevision;
+  return typeof revision === 'number' && Number.isSafeInteger(revision) ? revision : 0;
 }
 
 export function watchCrmSettings(onChange: () => void): () => void {

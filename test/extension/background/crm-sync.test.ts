@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Bundle, MappingFile } from '../../../extension/engine/generated/rules';
-import { BASE_BACKOFF_MS, createCrmSync, crmSyncStateItem, type CrmSync } from '../../../extension/background/crm-sync';
+import { BASE_BACKOFF_MS, createCrmSync, legacySyncStateKey, type CrmSync } from '../../../extension/background/crm-sync';
 import { LeadStore } from '../../../extension/background/store';
-import { defaultCrmSettings, getCrmConfig, saveCrmSettings, type CrmConfig } from '../../../extension/lib/settings';
-import { freshDatabaseName, NOW_MS, testBundle } from './support';
+import { crmTokenVault, defaultCrmSettings, getCrmConfig, saveCrmSettings, watchCrmSettings, type CrmConfig } from '../../../extension/lib/settings';
+import { deleteDefaultDatabase, freshDatabaseName, NOW_MS, testBundle } from './support';
 
 // A local CRM speaking HubSpot's CRM v3 contacts shapes and a plain REST list; each test sets the handler.
 interface Seen {
@@ -89,6 +89,7 @@ let crm: CrmSync;
 
 beforeEach(async () => {
   fakeBrowser.reset();
+  await deleteDefaultDatabase();
   store = await LeadStore.open(freshDatabaseName());
   clock = NOW_MS;
   granted = true;
@@ -144,7 +145,9 @@ describe('CRM sync: HubSpot', () => {
     expect(await names()).toEqual({ '1': 'Ana Tester', '2': 'Ben Tester', '3': 'Cy Tester', '4': 'Dee Tester', '5': 'Eve Tester' });
     expect((await store.getLead('5'))?.lead.company?.employees).toBe(750);
     expect(state).toMatchObject({ endpoint: base, lastSync: new Date(NOW_MS).toISOString(), cursor: new Date(NOW_MS).toISOString(), lastCount: 5, lastError: null, failures: 0 });
-    expect(await crmSyncStateItem.getValue()).toEqual(state);
+    expect(await store.meta('crmSyncState')).toEqual(state);
+    // Nothing of it where content scripts can read: storage.local holds no sync state.
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
   test('leads imported before are kept: the sync merges, it does not replace', async () => {
@@ -279,8 +282,8 @@ describe('CRM sync: HubSpot', () => {
     expect(failed.lastError?.status).toBeNull();
     const again = await crm.sync();
     expect(again).toMatchObject({ failures: 2, nextAttemptAt: new Date(clock + 2 * BASE_BACKOFF_MS).toISOString() });
-    // A worker restart reads the same state (storage.local): the popup can show the age and the error.
-    expect(await crmSyncStateItem.getValue()).toEqual(again);
+    // A worker restart reads the same state (the store's meta): the popup can show the age and the error.
+    expect(await store.meta('crmSyncState')).toEqual(again);
   });
 
   test('an HTTP error names the status; a missing permission fails before any request', async () => {
@@ -388,14 +391,44 @@ describe('CRM sync: generic REST', () => {
 });
 
 describe('CRM settings', () => {
-  test('the token stays in storage.local; the policy endpoint wins and is locked', async () => {
+  test('the token is kept in IndexedDB, never in storage.local; the policy endpoint wins and is locked', async () => {
     await saveCrmSettings({ kind: 'rest', endpoint: 'https://crm.mine.example/people', token: 't0k', intervalMinutes: 15 });
     expect(await getCrmConfig()).toMatchObject({ kind: 'rest', endpoint: 'https://crm.mine.example/people', token: 't0k', intervalMinutes: 15, locked: { endpoint: false } });
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('t0k');
+    expect(await crmTokenVault.get()).toBe('t0k');
     await fakeBrowser.storage.managed.set({ crmEndpoint: 'https://crm.corp.example/api' });
     const locked = await saveCrmSettings({ endpoint: 'https://evil.example/' });
     expect(locked).toMatchObject({ endpoint: 'https://crm.corp.example/api', locked: { endpoint: true } });
     await fakeBrowser.storage.managed.clear();
     expect((await getCrmConfig()).endpoint).toBe('https://crm.mine.example/people');
+  });
+
+  test('a token change alone is reported to watchers; the same token saved again is not', async () => {
+    await saveCrmSettings({ kind: 'rest', endpoint: 'https://crm.mine.example/people', token: 'one' });
+    let changes = 0;
+    const unwatch = watchCrmSettings(() => changes++);
+    await saveCrmSettings({ token: 'two' });
+    await vi.waitFor(() => expect(changes).toBe(1));
+    await saveCrmSettings({ token: 'two' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    unwatch();
+    expect(changes).toBe(1);
+    expect((await getCrmConfig()).token).toBe('two');
+  });
+
+  test('a token an older version left in storage.local moves to IndexedDB on first read', async () => {
+    await fakeBrowser.storage.local.set({ 'settings.crm': { kind: 'hubspot', endpoint: 'https://api.hubapi.example', token: 'legacy-pat' } });
+    expect(await getCrmConfig()).toMatchObject({ endpoint: 'https://api.hubapi.example', token: 'legacy-pat' });
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('legacy-pat');
+    expect((await getCrmConfig()).token).toBe('legacy-pat');
+  });
+
+  test('a sync state an older version left in storage.local moves to the store', async () => {
+    const legacy = { endpoint: base, lastSync: '2026-11-19T08:00:00.000Z', cursor: '2026-11-19T08:00:00.000Z', lastCount: 3, lastError: null, failures: 0, nextAttemptAt: null };
+    await fakeBrowser.storage.local.set({ [legacySyncStateKey.slice('local:'.length)]: legacy });
+    expect(await crm.state()).toMatchObject(legacy);
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+    expect(await store.meta('crmSyncState')).toEqual(legacy);
   });
 });
 

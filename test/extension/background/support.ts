@@ -2,6 +2,7 @@
 import type { Bundle, Lead } from '../../../extension/engine/generated/rules';
 import { commitment, makeBundle, model, stage, whenRule, NOW_MS, HOUR } from '../../support/bundles';
 import type { MessageSenderInfo, Reply } from '../../../extension/lib/messaging';
+import { databaseName } from '../../../extension/background/db';
 import { fakeBrowser } from './fake-env';
 
 export { NOW_MS, HOUR };
@@ -95,4 +96,16 @@ let databases = 0;
 /** A database name no other test uses (fake-indexeddb is shared by the whole file). */
 export function freshDatabaseName(): string {
   return `leadpact-test-${++databases}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Deletes the extension's default database (`leadpact`), where the CRM token is kept: tests that
+ * save CRM settings start from none.
+ */
+export function deleteDefaultDatabase(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(databaseName);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('the database could not be deleted'));
+  });
 }

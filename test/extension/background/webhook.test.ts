@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { FeedbackRecord } from '../../../extension/background/db';
 import { LeadStore } from '../../../extension/background/store';
-import { createWebhook, outboxItem, WEBHOOK_BASE_BACKOFF_MS, type Webhook } from '../../../extension/background/webhook';
+import { createWebhook, legacyOutboxKey, WEBHOOK_BASE_BACKOFF_MS, type Webhook } from '../../../extension/background/webhook';
 import { getWebhookSettings, saveWebhookUrl } from '../../../extension/lib/settings';
 import { ada, freshDatabaseName, NOW_MS } from './support';
 
@@ -129,7 +129,9 @@ describe('feedback webhook', () => {
     store.close();
     store = await LeadStore.open(databaseName);
     await store.recordDecision(decision('lead-ada', 'accept', clock + 1));
-    expect((await outboxItem.getValue())?.entries).toHaveLength(1);
+    expect((await store.meta('webhookOutbox'))?.entries).toHaveLength(1);
+    // The outbox holds copies of decisions: none of it where content scripts can read.
+    expect(Object.keys(await fakeBrowser.storage.local.get(null))).toEqual(['settings.webhook']);
     clock += WEBHOOK_BASE_BACKOFF_MS;
 
     const restarted = webhook(); // back online, at the configured URL
@@ -158,5 +160,27 @@ describe('feedback webhook', () => {
     const outbox = await webhook().flush();
     expect(outbox.entries).toEqual([]);
     expect(received).toEqual([]);
+  });
+
+  test('an outbox an older version left in storage.local moves to the store, and its waiting record is still sent', async () => {
+    await saveWebhookUrl(`${base}/hook`, () => clock);
+    const url = (await getWebhookSettings()).url;
+    await store.recordDecision(decision('lead-ada', 'reject', clock));
+    const [record] = await store.feedback();
+    const legacy = { url, enqueuedThrough: record!.seq!, entries: [{ seq: record!.seq!, record: record!, attempts: 1, nextAttemptAt: null, lastError: 'HTTP 503', deliveredAt: null }] };
+    await fakeBrowser.storage.local.set({ [legacyOutboxKey.slice('local:'.length)]: legacy });
+    const outbox = await webhook().flush();
+    expect(received.map((r) => r.body.seq)).toEqual([record!.seq]); // once: not taken in a second time
+    expect(outbox.entries[0]).toMatchObject({ attempts: 2, lastError: null });
+    expect(Object.keys(await fakeBrowser.storage.local.get(null))).toEqual(['settings.webhook']);
+  });
+
+  test('"clear data" deletes the outbox\'s copies of the decisions with the decisions', async () => {
+    await saveWebhookUrl('http://127.0.0.1:9/hook', () => clock); // unreachable: the record waits
+    await store.recordDecision(decision('lead-ada', 'reject', clock));
+    expect((await webhook().flush()).entries).toHaveLength(1);
+    await store.clearAll();
+    expect(await store.meta('webhookOutbox')).toBeNull();
+    expect((await webhook().outbox()).entries).toEqual([]);
   });
 });
