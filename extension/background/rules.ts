@@ -4,6 +4,7 @@
 import { storage } from 'wxt/utils/storage';
 import { compileRules, type CompiledRules } from '../engine/index';
 import type { Bundle } from '../engine/generated/rules';
+import { keptUntilChanged } from '../lib/kept';
 import { indexLabels, type RuleLabels } from './labels';
 import { compareVersions } from './remote-rules-version';
 
@@ -60,27 +61,8 @@ export function createRulesProvider(embeddedBundle: Bundle, source: VerifiedSour
   const byHash = new Map<string, ActiveRules>();
   // The stored remote bundle is read once and kept until storage says it changed: every lookup
   // asks for the active rules, and the sample bundle alone is 60 KB to read back and clone from
-  // storage each time. A worker that stops when idle starts again with nothing kept.
-  let kept: Promise<unknown> | null = null;
-  let watching = false;
-  const readVerified = (): Promise<unknown> => {
-    if (!watching) {
-      watching = true;
-      try {
-        source.watch(() => {
-          kept = null;
-        });
-      } catch {
-        watching = false; // no change events here: read every time
-        return source.read();
-      }
-    }
-    kept ??= source.read().catch((error: unknown) => {
-      kept = null; // try again next time
-      throw error;
-    });
-    return kept;
-  };
+  // storage each time.
+  const verified = keptUntilChanged(() => source.read(), (onChange) => source.watch(onChange));
 
   const prepare = (bundle: Bundle, source: ActiveRules['source'], note: string | null): ActiveRules => {
     const key = `${source}:${bundle.hash}`;
@@ -102,12 +84,12 @@ export function createRulesProvider(embeddedBundle: Bundle, source: VerifiedSour
       prepare(bundle, 'remote', null);
     },
     forgetStored() {
-      kept = null;
+      verified.forget();
     },
     async active() {
       let stored: unknown;
       try {
-        stored = await readVerified();
+        stored = await verified.get();
       } catch {
         return prepare(embeddedBundle, 'embedded', 'stored remote rules could not be read; using the rules shipped with the extension');
       }

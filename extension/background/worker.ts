@@ -6,7 +6,8 @@ import { browser } from 'wxt/browser';
 import type { Bundle } from '../engine/generated/rules';
 import { onMessage, type Route } from '../lib/messaging';
 import type { MessageKind, Request, Response } from '../lib/protocol';
-import { getCrmConfig, getRemoteRulesConfig, getSettings, getWebhookSettings } from '../lib/settings';
+import { keptUntilChanged } from '../lib/kept';
+import { getCrmConfig, getRemoteRulesConfig, getSettings, getWebhookSettings, watchSettings } from '../lib/settings';
 import { createCrmSync, scheduleCrmSync, syncNowAndReschedule, type CrmSync } from './crm-sync';
 import { createRouter, type Handlers, type MessageContext } from './handlers';
 import { createRemoteRules, type RemoteRules } from './remote-rules';
@@ -42,6 +43,8 @@ export interface Worker {
 
 export function startWorker(options: WorkerOptions): Worker {
   const rules = options.rules ?? createRulesProvider(options.embeddedBundle);
+  // Every message checks its site's switch (settings and policy): read once, kept until either changes.
+  const settings = keptUntilChanged(getSettings, watchSettings);
   const remote: RemoteRules | undefined =
     options.remoteRules === false
       ? undefined
@@ -98,7 +101,7 @@ export function startWorker(options: WorkerOptions): Worker {
         store,
         rules,
         now: options.now ?? Date.now,
-        settings: getSettings,
+        settings: settings.get,
         loadSamples: options.loadSamples ?? fetchSampleLeads,
         ...(options.log ? { log: options.log } : {}),
         ...(remote ? { remoteRules: remote } : {}),
@@ -137,7 +140,7 @@ export function startWorker(options: WorkerOptions): Worker {
     extensionId: browser.runtime.id,
     extensionOrigin: `${extensionUrl.protocol}//${extensionUrl.host}`,
     siteOfOrigin,
-    isSiteEnabled: async (site) => (await getSettings()).sites[site],
+    isSiteEnabled: async (site) => (await settings.get()).sites[site],
     ...(options.log ? { log: options.log } : {}),
   });
   const stopMessages = onMessage(route);
@@ -169,6 +172,7 @@ export function startWorker(options: WorkerOptions): Worker {
       stopRemoteRules();
       stopCrmSync();
       webhookSchedule?.stop();
+      settings.close();
       browser.runtime.onInstalled.removeListener(onInstalled);
       if (opened) (await opened).store.close();
     },

@@ -5,7 +5,7 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { openDatabase, type Database } from '../background/db';
-import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, type RemoteRulesConfig } from './policy';
+import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, watchPolicy, type RemoteRulesConfig } from './policy';
 
 // zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
 z.config({ jitless: true });
@@ -54,6 +54,16 @@ export async function getSettings(): Promise<Settings> {
   const [stored, policy] = await Promise.all([settingsItem.getValue(), getPolicy()]);
   const settings = readSettings(stored);
   return { ...settings, sites: { ...settings.sites, ...lockedSites(policy) } };
+}
+
+/** Calls `onChange` when the rep's settings or the policy change; returns the unwatch function. */
+export function watchSettings(onChange: () => void): () => void {
+  const unwatchPolicy = watchPolicy(onChange);
+  const unwatchSettings = settingsItem.watch(() => onChange());
+  return () => {
+    unwatchPolicy();
+    unwatchSettings();
+  };
 }
 
 /** Merges a change into the stored settings (site switches merge per site). */

@@ -164,11 +164,16 @@ describe('message validation and senders', () => {
     expect((await deliver({ leadpact: 1, kind: 'status', payload: {} }, popupSender)).ok).toBe(true);
   });
 
-  test('a site switched off in the options gets no answers', async () => {
+  test('a site switched off in the options or by policy gets no answers, from the next message on', async () => {
     await start().ready();
+    const message = { leadpact: 1, kind: 'lookup', payload: { people: [{ key: 'a', email: 'ada@acme.example' }] } };
+    expect((await deliver(message, gmailSender)).ok).toBe(true); // the settings are read and kept
     await saveSettings({ sites: { gmail: false } });
-    const reply = await deliver({ leadpact: 1, kind: 'lookup', payload: { people: [{ key: 'a', email: 'ada@acme.example' }] } }, gmailSender);
-    expect(reply).toEqual({ leadpact: 1, ok: false, error: 'refused' });
+    await vi.waitFor(async () => expect(await deliver(message, gmailSender)).toEqual({ leadpact: 1, ok: false, error: 'refused' }));
+    await saveSettings({ sites: { gmail: true } });
+    await vi.waitFor(async () => expect((await deliver(message, gmailSender)).ok).toBe(true));
+    await fakeBrowser.storage.managed.set({ sites: { gmail: false } });
+    await vi.waitFor(async () => expect(await deliver(message, gmailSender)).toEqual({ leadpact: 1, ok: false, error: 'refused' }));
   });
 
   test('never logs what a refused message carried', async () => {
