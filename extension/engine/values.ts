@@ -153,7 +153,6 @@ const DOT = 46;
 const LETTER_T = 84;
 const LETTER_Z = 90;
 
-
 /** Two decimal digits at `i`, or -1. */
 function twoDigits(text: string, i: number): number {
   const a = text.charCodeAt(i) - 48;
