@@ -15,7 +15,7 @@ import { signBundle, verifyBundleSignature } from '../../extension/lib/signature
 import { CliError, parseCommandArgs, type Command } from '../lib/command';
 import { readPrivateKey } from '../lib/keys';
 import { repoRoot } from '../lib/paths';
-import { changelogEntry, releaseNote, sha256Sums } from '../lib/release-notes';
+import { changelogEntry, hasChangelogText, releaseNote, sha256Sums } from '../lib/release-notes';
 import { normalizeZip, readZip, ZipReadError } from '../lib/release-zip';
 import { bundleVersionOf, expiryFrom } from './sign';
 
@@ -305,6 +305,8 @@ const release: Command = async (argv) => {
         const changelogFile = path.join(stage, 'rules', 'CHANGELOG.md');
         const changelog = changelogEntry(existsSync(changelogFile) ? await readFile(changelogFile, 'utf8') : '', version);
         if (changelog === null) throw new StepFailure(`rules/CHANGELOG.md has no entry for ${version} (add "## [${version}] - <date>")`);
+        // As version-check judges it: the release note is made of this entry.
+        if (!hasChangelogText(changelog)) throw new StepFailure(`rules/CHANGELOG.md: the entry for ${version} is empty (say what changed under "## [${version}]")`);
         const target = path.join(outDir, version);
         if (existsSync(target) && !args.values.force) throw new StepFailure(`${target} exists; pass --force to replace it`);
         return { bytes, version, name, hash, changelog, target };

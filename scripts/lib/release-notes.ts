@@ -18,6 +18,11 @@ export function changelogEntry(changelog: string, version: string): string | nul
   return lines.slice(start + 1, end).join('\n').trim();
 }
 
+/** Whether an entry's body says anything: more than `### Added`-style subheadings and link definitions. */
+export function hasChangelogText(entry: string): boolean {
+  return entry.split('\n').some((line) => line.trim() !== '' && !/^###\s/.test(line) && !/^\[[^\]]+\]:\s/.test(line));
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -70,7 +75,7 @@ export function releaseNote(facts: ReleaseFacts): string {
     '',
     '## Changes',
     '',
-    facts.changelog || '(the changelog entry is empty)',
+    facts.changelog,
     '',
     '## Files',
     '',

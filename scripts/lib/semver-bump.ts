@@ -5,6 +5,7 @@
  * rules/CHANGELOG.md needs an entry for the new version.
  */
 import semver from 'semver';
+import { changelogEntry, hasChangelogText } from './release-notes';
 import { BUMP_ORDER, requiredBump, type Bump, type RuleChange } from './rules-changes';
 
 export interface VersionCheckInput {
@@ -120,16 +121,7 @@ export function bumpOf(from: string, to: string): Bump {
  * before the next `## ` heading.
  */
 export function findChangelogEntry(changelog: string | null, version: string): 'found' | 'empty' | 'missing' {
-  if (changelog === null) return 'missing';
-  const lines = changelog.split(/\r?\n/);
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const heading = new RegExp(`^##\\s+\\[?v?${escaped}\\]?(\\s|$)`);
-  const start = lines.findIndex((line) => heading.test(line));
-  if (start === -1) return 'missing';
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^##\s/.test(line) && !/^###/.test(line)) break;
-    if (line.trim() !== '' && !/^###\s/.test(line) && !/^\[[^\]]+\]:\s/.test(line)) return 'found';
-  }
-  return 'empty';
+  const entry = changelog === null ? null : changelogEntry(changelog, version);
+  if (entry === null) return 'missing';
+  return hasChangelogText(entry) ? 'found' : 'empty';
 }

@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changelogEntry, releaseNote, sha256Hex, sha256Sums } from '../../scripts/lib/release-notes';
+import { changelogEntry, hasChangelogText, releaseNote, sha256Hex, sha256Sums } from '../../scripts/lib/release-notes';
 import { toolEnvironment } from '../../scripts/commands/release';
 import { dosStampOf, normalizeZip, readZip, writeDeterministicZip, zipDirectory } from '../../scripts/lib/release-zip';
 
@@ -36,6 +36,15 @@ describe('changelogEntry', () => {
   });
   it('reads CRLF files', () => {
     expect(changelogEntry(changelog.replace(/\n/g, '\r\n'), '1.0.10')).toBe('### Fixed\n- Ten.');
+  });
+});
+
+describe('hasChangelogText', () => {
+  it('wants more than subheadings and link definitions', () => {
+    expect(hasChangelogText('### Fixed\n- Ten.')).toBe(true);
+    expect(hasChangelogText('')).toBe(false);
+    expect(hasChangelogText('### Added\n\n### Changed\n[1.0.1]: https://example.invalid/compare')).toBe(false);
+    expect(hasChangelogText(changelogEntry(changelog, 'Unreleased')!)).toBe(false);
   });
 });
 

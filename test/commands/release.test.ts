@@ -251,6 +251,13 @@ describe('leadpact release refuses', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('when the changelog entry for the version says nothing (as version-check judges it)', async () => {
+    await variant(() => edit(path.join(clone, 'rules', 'CHANGELOG.md'), (text) => text.replace(ENTRY, '### Added')));
+    const out = path.join(tmp, 'out-empty-entry');
+    await expectRefusal([clone, '--key', keyFile, '--out-dir', out], 1, new RegExp(`the entry for ${VERSION.replace(/\./g, '\\.')} is empty`));
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('when a .env file is committed (WXT would build it in; the sources zip leaves it out)', async () => {
     await variant(async () => {
       await writeFile(path.join(clone, '.env.production'), 'WXT_API=https://api.example.invalid\n');
