@@ -6,7 +6,7 @@
  * except in the `e2e` build mode (so end-to-end tests can look inside).
  */
 import { render } from 'preact';
-import { BadgeCard, badgeFace, drawFace, type BadgeProps } from './Badge';
+import { BadgeCard, badgeFace, drawFace, type BadgeProps, type Face } from './Badge';
 import { BADGE_CSS } from './styles';
 
 export const BADGE_TAG = 'leadpact-badge';
@@ -36,29 +36,38 @@ export function badgeShadowRoot(host: Element): ShadowRoot | undefined {
 
 // One constructed stylesheet per document, shared by every badge: the browser parses it and builds
 // its rule set once instead of once per badge (200 rows of an inbox were ~0.5 ms of style work per
-// badge with a <style> each). null: constructable sheets unavailable here.
-const sharedSheets = new WeakMap<Document, CSSStyleSheet | null>();
+// badge with a <style> each). `verified`: the first root that adopted it read it back (across the
+// Xray boundary an assignment can be dropped silently); later roots only assign. null: constructable
+// sheets unusable here.
+const sharedSheets = new WeakMap<Document, { sheet: CSSStyleSheet; verified: boolean } | null>();
 
 /** Gives the root the shared sheet; false where that is impossible (e.g. Firefox content scripts, across the Xray boundary). */
 function adoptSharedSheet(doc: Document, root: ShadowRoot): boolean {
-  let sheet = sharedSheets.get(doc);
-  if (sheet === undefined) {
-    sheet = null;
+  let shared = sharedSheets.get(doc);
+  if (shared === undefined) {
+    shared = null;
     try {
       const Sheet = doc.defaultView?.CSSStyleSheet;
       if (Sheet && 'adoptedStyleSheets' in root) {
-        sheet = new Sheet();
+        const sheet = new Sheet();
         sheet.replaceSync(BADGE_CSS);
+        shared = { sheet, verified: false };
       }
     } catch {
-      sheet = null;
+      shared = null;
     }
-    sharedSheets.set(doc, sheet);
+    sharedSheets.set(doc, shared);
   }
-  if (!sheet) return false;
+  if (!shared) return false;
   try {
-    root.adoptedStyleSheets = [sheet];
-    return root.adoptedStyleSheets.length === 1;
+    root.adoptedStyleSheets = [shared.sheet];
+    if (shared.verified) return true;
+    if (root.adoptedStyleSheets.length !== 1) {
+      sharedSheets.set(doc, null); // do not try again on this page
+      return false;
+    }
+    shared.verified = true;
+    return true;
   } catch {
     sharedSheets.set(doc, null); // do not try again on this page
     return false;
@@ -66,7 +75,6 @@ function adoptSharedSheet(doc: Document, root: ShadowRoot): boolean {
 }
 
 const CONTAINED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'contextmenu'] as const;
-const stopPropagation = (event: Event) => event.stopPropagation();
 
 /**
  * Clicks inside the badge or card never do the page's default action. The badge may sit inside a
@@ -77,6 +85,14 @@ const stopPropagation = (event: Event) => event.stopPropagation();
  * through the button's own click), and a label's one default, focusing its control, is done here.
  */
 const PAGE_DEFAULT_EVENTS = ['click', 'auxclick', 'dblclick', 'dragstart'] as const;
+
+type ContainedType = (typeof CONTAINED_EVENTS)[number];
+type PageDefaultType = (typeof PAGE_DEFAULT_EVENTS)[number];
+const contained = new Set<string>(CONTAINED_EVENTS);
+const pageDefault = new Set<string>(PAGE_DEFAULT_EVENTS);
+/** Every type the root listens to, each once (a click is both stopped and has its default cancelled). */
+const ROOT_EVENTS: ReadonlyArray<ContainedType | PageDefaultType> = Array.from(new Set([...CONTAINED_EVENTS, ...PAGE_DEFAULT_EVENTS]));
+
 function cancelPageDefault(event: Event): void {
   if (!event.defaultPrevented) {
     event.preventDefault();
@@ -86,6 +102,40 @@ function cancelPageDefault(event: Event): void {
       if (control && !event.composedPath().includes(control)) control.focus();
     }
   }
+}
+
+/** The one listener on every badge's root: stops the contained types, cancels the page defaults. */
+function onRootEvent(event: Event): void {
+  if (contained.has(event.type)) event.stopPropagation();
+  if (pageDefault.has(event.type)) cancelPageDefault(event);
+}
+
+// The badge's initial DOM, built once per document and cloned for every badge.
+const shellTemplates = new WeakMap<Document, HTMLElement>();
+
+function shellTemplate(doc: Document): HTMLElement {
+  let template = shellTemplates.get(doc);
+  if (!template) {
+    template = doc.createElement('div');
+    template.className = 'lp';
+    const button = doc.createElement('button');
+    button.type = 'button';
+    button.setAttribute('aria-haspopup', 'dialog');
+    button.setAttribute('aria-expanded', 'false');
+    // Preact owns this slot only, and only while the card is open.
+    template.append(button, doc.createElement('span'));
+    shellTemplates.set(doc, template);
+  }
+  return template;
+}
+
+/** Two faces draw the same button (the minute tick often changes nothing). */
+function sameFace(a: Face, b: Face): boolean {
+  if (a.name !== b.name || a.estimate !== b.estimate || a.parts.length !== b.parts.length) return false;
+  return a.parts.every((part, i) => {
+    const other = b.parts[i]!;
+    return part.cls === other.cls && part.text === other.text && part.shape === other.shape;
+  });
 }
 
 export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
@@ -101,29 +151,21 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   // "e" archives, "#" deletes) never see what the rep types in the card. Presses too: a Gmail row or
   // an Outlook list item opens the message on a click anywhere inside it. (The card's outside-press
   // check listens on the document in the capture phase, before this.)
-  for (const type of CONTAINED_EVENTS) root.addEventListener(type, stopPropagation);
-  for (const type of PAGE_DEFAULT_EVENTS) root.addEventListener(type, cancelPageDefault);
+  for (const type of ROOT_EVENTS) root.addEventListener(type, onRootEvent);
 
-  const container = doc.createElement('div');
-  container.className = 'lp';
-  const button = doc.createElement('button');
-  button.type = 'button';
-  button.setAttribute('aria-haspopup', 'dialog');
-  button.setAttribute('aria-expanded', 'false');
-  // Preact owns this slot only, and only while the card is open.
-  const cardSlot = doc.createElement('span');
-  container.append(button, cardSlot);
+  const container = shellTemplate(doc).cloneNode(true) as HTMLElement;
+  const button = container.firstChild as HTMLButtonElement;
+  const cardSlot = container.lastChild as HTMLElement;
   root.append(container);
 
   let current = props;
   let open = false;
-  let drawnFace = '';
+  let drawnFace: Face | null = null;
 
   const drawButton = () => {
     const face = badgeFace(current.result, current.receivedAt, current.now, current.query);
-    const signature = JSON.stringify(face);
-    if (signature === drawnFace) return; // the minute tick often changes nothing
-    drawnFace = signature;
+    if (drawnFace && sameFace(face, drawnFace)) return; // the minute tick often changes nothing
+    drawnFace = face;
     drawFace(button, face);
   };
   const drawCard = () => render(open ? <BadgeCard {...current} host={host} onClose={close} /> : null, cardSlot);
