@@ -1,7 +1,8 @@
 /**
  * The shared content-script runner: wires one Site to the page.
  *
- *   observe(site.watch) ──► roots inserted in one page task, read in a task of their own (topmost only)
+ *   observe(site.watch) ──► roots inserted in one page task, read in a task of their own (topmost only;
+ *        a parent whose element children are all roots of the batch is read once in their place)
  *        └► site.findPeople(root, memo) ──► entry per person element (WeakMap element → entry)
  *             ├► cached result: badge right after the anchor, now
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
@@ -418,6 +419,33 @@ function startSession(
     for (const entry of stale) guard(missId, () => drop(entry));
   }
 
+  /**
+   * What to read for a batch of topmost roots: a parent whose element children are all roots of
+   * this batch (200 rows inserted into an empty list, a list refilled) is read once instead of once
+   * per child. Its subtree is those children and the parent itself, already read when it came in,
+   * so this reads nothing the page did not just insert; a 200-row batch costs one findPeople
+   * instead of 200 (each with its own selector queries and page-wide facts).
+   */
+  function readUnits(batch: Element[]): ParentNode[] {
+    const byParent = new Map<Element, Element[]>();
+    const units: ParentNode[] = [];
+    for (const root of batch) {
+      const parent = root.parentElement;
+      if (!parent) {
+        units.push(root);
+        continue;
+      }
+      const siblings = byParent.get(parent);
+      if (siblings) siblings.push(root);
+      else byParent.set(parent, [root]);
+    }
+    for (const [parent, children] of byParent) {
+      if (children.length > 1 && parent.childElementCount === children.length) units.push(parent);
+      else units.push(...children);
+    }
+    return units;
+  }
+
   function processRoots(): void {
     rootsScheduled = false;
     if (signal.aborted) return;
@@ -428,7 +456,7 @@ function startSession(
     const url = pageUrl();
     if (!url) return;
     const found = new Set<Entry>();
-    for (const root of batch) for (const entry of scan(root, url)) found.add(entry);
+    for (const root of readUnits(batch)) for (const entry of scan(root, url)) found.add(entry);
     if (changed.length === 0) return;
     const inside = (entry: Entry) => changed.some((root) => root === entry.element || root.contains(entry.element));
     dropWhere((entry) => !found.has(entry) && inside(entry), 'runner:changed');

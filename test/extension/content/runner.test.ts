@@ -338,6 +338,34 @@ describe('runner: the page is read only where it changed', () => {
     all.mockRestore();
     one.mockRestore();
   });
+
+  test('a list filled in one go is read once, through the parent that holds only the inserted rows', async () => {
+    const body = inbox([]);
+    const findPeople = vi.fn(gmail.findPeople);
+    runSite(ctx, { ...gmail, findPeople }, fake.deps);
+    await settle();
+    findPeople.mockClear();
+    const rows = Array.from({ length: 5 }, (_, i) => row(`p${i}@many.example`, `Person ${i}`));
+    body.append(...rows);
+    await settle();
+    expect(findPeople.mock.calls.map(([root]) => root)).toEqual([body]);
+    expect(fake.batches).toHaveLength(1);
+    expect(badges()).toHaveLength(5);
+    for (const span of Array.from(document.querySelectorAll('[email]'))) expect(span.nextElementSibling?.localName).toBe('leadpact-badge');
+  });
+
+  test('rows added beside rows already shown are read one by one, not through their parent', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    const findPeople = vi.fn(gmail.findPeople);
+    runSite(ctx, { ...gmail, findPeople }, fake.deps);
+    await settle();
+    findPeople.mockClear();
+    const added = [row('bram@lumen.example', 'Bram Okafor'), row('cleo@lumen.example', 'Cleo Marsh')];
+    body.append(...added);
+    await settle();
+    expect(findPeople.mock.calls.map(([root]) => root)).toEqual(added);
+    expect(badges()).toHaveLength(3);
+  });
 });
 
 describe('runner: quiet failure', () => {
