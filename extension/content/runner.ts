@@ -601,7 +601,8 @@ function startSession(
     // Every root observe() delivers in this batch is in `roots` by the time this runs.
     queueMicrotask(() => guard('runner:find-people', processRoots));
   };
-  observe(doc, site.watch, addRoot, { signal });
+  // Topmost only: processRoots reads each root's whole subtree, so the matches inside a matching root add nothing.
+  observe(doc, site.watch, addRoot, { signal, topmost: true });
   if (site.recycled && site.recycled.attributes.length > 0) {
     observe(
       doc,

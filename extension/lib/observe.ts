@@ -35,6 +35,11 @@ export interface ObserveOptions {
   on?: 'added' | 'changed' | 'removed';
   /** With `on: 'changed'`: the attributes to watch. */
   attributes?: readonly string[];
+  /**
+   * With `on: 'added'`: an inserted element that matches is delivered without the matches inside
+   * it, for callers that read each delivered element's whole subtree anyway (the runner).
+   */
+  topmost?: boolean;
 }
 
 type ObservedRoot = ParentNode & Node;
@@ -44,6 +49,7 @@ interface Subscription {
   readonly callback: (element: Element) => void;
   readonly on: 'added' | 'changed' | 'removed';
   readonly attributes: readonly string[];
+  readonly topmost: boolean;
   /** Existing matches are delivered in the first batch after subscribing. */
   needsInitialScan: boolean;
 }
@@ -186,7 +192,10 @@ function flush(root: ObservedRoot, watch: RootWatch): void {
       for (const element of safeQueryAll(root, subscription.selector)) offer(element);
     }
     for (const element of added) {
-      if (safeMatches(element, subscription.selector)) offer(element);
+      if (safeMatches(element, subscription.selector)) {
+        offer(element);
+        if (subscription.topmost) continue;
+      }
       for (const inner of safeQueryAll(element, subscription.selector)) offer(inner);
     }
   }
@@ -259,7 +268,7 @@ export function observe(root: ObservedRoot, selector: string, callback: (element
   root.querySelector(selector); // fail here, loudly, on a malformed selector rather than silently in every batch
   const watch = watchFor(root);
   const on = options.on ?? 'added';
-  const subscription: Subscription = { selector, callback, on, attributes: on === 'changed' ? (options.attributes ?? []) : [], needsInitialScan: on === 'added' };
+  const subscription: Subscription = { selector, callback, on, attributes: on === 'changed' ? (options.attributes ?? []) : [], topmost: on === 'added' && options.topmost === true, needsInitialScan: on === 'added' };
   watch.subscriptions.add(subscription);
   if (on === 'changed') updateAttributeFilter(root, watch);
   if (subscription.needsInitialScan) schedule(root, watch);

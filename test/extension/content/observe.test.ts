@@ -38,6 +38,22 @@ describe('observe', () => {
     controller.abort();
   });
 
+  test('topmost: an inserted element that matches comes without the matches inside it; others still give theirs', async () => {
+    const seen: string[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person], [role="row"]', (el) => seen.push(el.getAttribute('data-person') ?? el.getAttribute('role') ?? ''), { signal: controller.signal, topmost: true });
+    await settle();
+    const row = document.createElement('div');
+    row.setAttribute('role', 'row');
+    row.append(person('g@x.example'));
+    const plain = document.createElement('div');
+    plain.append(person('h@x.example'));
+    document.body.append(row, plain);
+    await settle();
+    expect(seen).toEqual(['row', 'h@x.example']);
+    controller.abort();
+  });
+
   test('delivers an element once when it and its parent arrive in the same frame', async () => {
     const seen: Element[] = [];
     const controller = new AbortController();
