@@ -27,7 +27,7 @@
 import type { LookupResult, PersonQuery, Request } from '../lib/protocol';
 import { observe, topmostConnected } from '../lib/observe';
 import type { FoundPerson, PageMemo, Site } from '../sites/types';
-import { BADGE_TAG, mountBadge, type BadgeHandle, type BadgeViewProps } from '../ui/badge-host';
+import { BADGE_TAG, prepareBadge, type BadgeHandle, type BadgeShell, type BadgeViewProps } from '../ui/badge-host';
 import type { Decide } from '../ui/DecisionForm';
 import { createMissCounter, type MissCounter } from './miss-counter';
 import { toPersonQuery } from './person-query';
@@ -96,6 +96,8 @@ interface Entry {
   readonly key: string;
   readonly query: PersonQuery;
   badge: BadgeHandle | null;
+  /** Its badge's host and shadow root, built while its lookup is in flight (see flushLookups). */
+  shell: BadgeShell | null;
   /** What the badge currently shows (kept while a refresh is in flight). */
   shown: Cached | null;
   reinserts: number;
@@ -262,6 +264,7 @@ function startSession(
   function forget(entry: Entry): void {
     entry.badge?.destroy(); // null when it never got one
     entry.badge = null;
+    entry.shell = null;
     live.delete(entry);
   }
 
@@ -282,6 +285,7 @@ function startSession(
         owner.badge = null;
         live.delete(owner);
         if (entry.badge) forget(entry);
+        entry.shell = null;
         entry.badge = badge;
         owners.set(badge.host, entry);
         entry.shown = cached;
@@ -298,7 +302,8 @@ function startSession(
       last = sibling; // another person's badge on the same anchor
     }
     if (!entry.badge) {
-      entry.badge = mountBadge(doc, propsFor(entry, cached));
+      entry.badge = (entry.shell ?? prepareBadge(doc)).mount(propsFor(entry, cached));
+      entry.shell = null;
       owners.set(entry.badge.host, entry);
     } else {
       entry.badge.update(propsFor(entry, cached));
@@ -354,7 +359,7 @@ function startSession(
       waiting.get(existing.key)?.delete(existing);
       forget(existing);
     }
-    const entry: Entry = { element: found.element, anchor: found.anchor, key: query.key, query, badge: null, shown: null, reinserts: 0 };
+    const entry: Entry = { element: found.element, anchor: found.anchor, key: query.key, query, badge: null, shell: null, shown: null, reinserts: 0 };
     handled.set(found.element, entry);
     resolve(entry);
     return entry;
@@ -536,6 +541,10 @@ function startSession(
       (results) => guard('runner:results', () => receive(batch, results)),
       () => guard('runner:lookup', () => lookupFailed(batch)),
     );
+    // The message is on its way: build the badges' hosts meanwhile, so the answer only draws faces.
+    guard('runner:badge', () => {
+      for (const query of batch) for (const entry of waiting.get(query.key) ?? []) if (!entry.badge && !entry.shell) entry.shell = prepareBadge(doc);
+    });
   }
 
   function receive(batch: PersonQuery[], results: LookupResult[]): void {

@@ -138,7 +138,19 @@ function sameFace(a: Face, b: Face): boolean {
   });
 }
 
-export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
+/** A badge's host and shadow root, built but not yet drawn or placed (see `prepareBadge`). */
+export interface BadgeShell {
+  readonly host: HTMLElement;
+  /** Draws `props` and wires the button: the badge, ready to be placed. Call once. */
+  mount(props: BadgeViewProps): BadgeHandle;
+}
+
+/**
+ * Builds the parts of a badge that do not depend on the lookup result: the host, its shadow root
+ * with the shared sheet and the containment listeners, and the empty button. The runner prepares
+ * these while a lookup is in flight, so only the face is drawn once the answer is in.
+ */
+export function prepareBadge(doc: Document): BadgeShell {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: shadowModeFor(import.meta.env.MODE) });
   shadowRoots.set(host, root);
@@ -154,10 +166,17 @@ export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
   for (const type of ROOT_EVENTS) root.addEventListener(type, onRootEvent);
 
   const container = shellTemplate(doc).cloneNode(true) as HTMLElement;
+  root.append(container);
+  return { host, mount: (props) => wire(host, container, props) };
+}
+
+export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
+  return prepareBadge(doc).mount(props);
+}
+
+function wire(host: HTMLElement, container: HTMLElement, props: BadgeViewProps): BadgeHandle {
   const button = container.firstChild as HTMLButtonElement;
   const cardSlot = container.lastChild as HTMLElement;
-  root.append(container);
-
   let current = props;
   let open = false;
   let drawnFace: Face | null = null;

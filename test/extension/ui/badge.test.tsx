@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { LeadView, LookupResult, PersonQuery } from '../../../extension/lib/protocol';
-import { badgeShadowRoot, mountBadge, shadowModeFor, type BadgeHandle, type BadgeViewProps } from '../../../extension/ui/badge-host';
+import { badgeShadowRoot, mountBadge, prepareBadge, shadowModeFor, type BadgeHandle, type BadgeViewProps } from '../../../extension/ui/badge-host';
 import type { Decide } from '../../../extension/ui/DecisionForm';
 import { estimateBadgeName, estimateBadgeText, leadBadgeName, stageCode } from '../../../extension/ui/names';
 import { estimateView, leadView, NOW } from './extension-fakes';
@@ -144,6 +144,19 @@ describe('the badge', () => {
     expect(handle.host.shadowRoot).toBeNull();
     expect(shadowModeFor('production')).toBe('closed');
     expect(shadowModeFor('e2e')).toBe('open');
+  });
+
+  test('a badge prepared before its result is known carries nothing about anyone until it is mounted', () => {
+    const shell = prepareBadge(document);
+    const root = badgeShadowRoot(shell.host)!;
+    expect(shell.host.attributes).toHaveLength(0);
+    expect(shell.host.isConnected).toBe(false);
+    expect(root.querySelector('button')!.getAttribute('aria-label')).toBeNull();
+    const handle = shell.mount({ result: found(), query, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
+    handles.push(handle);
+    expect(handle.host).toBe(shell.host);
+    expect(button(root).getAttribute('aria-label')).toBe('Lead score 72, grade B, MQL, first touch due in 1h 35m');
+    expect(shell.host.attributes).toHaveLength(0);
   });
 
   test('re-rendering with a later time moves the countdown on, in place', () => {
