@@ -111,8 +111,11 @@ export function createBackground(deps: BackgroundDeps): Background {
         }
         return { key: person.key, found: false as const, estimate: estimatePerson(person, rules, at, match.colleague) };
       });
-      // Awaited so a worker stopped right after answering has still written its cache.
-      await store.persistOutcomes([...computed.values()]).catch((error: unknown) => log(`could not persist outcomes: ${String(error)}`));
+      // The write's transaction is created here, before the answer goes out, so every later read
+      // (this worker's, or a restarted one's) waits for it; the answer does not wait for its commit
+      // (for a page of new people that is a readwrite transaction of dozens of outcomes). A worker
+      // stopped before the commit loses only cache entries.
+      void store.persistOutcomes([...computed.values()]).catch((error: unknown) => log(`could not persist outcomes: ${String(error)}`));
       return { results };
     },
 

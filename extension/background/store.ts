@@ -281,7 +281,10 @@ export class LeadStore {
     await tx.done;
   }
 
-  /** Writes freshly computed outcomes to the persisted cache in one transaction. */
+  /**
+   * Writes freshly computed outcomes to the persisted cache in one transaction, created in this
+   * call's first turn (callers rely on it: see the lookup handler).
+   */
   async persistOutcomes(entries: readonly PersistedOutcome[]): Promise<void> {
     if (entries.length === 0) return;
     const tx = this.db.transaction('outcomes', 'readwrite', { durability: 'relaxed' });
