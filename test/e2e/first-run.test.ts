@@ -7,6 +7,9 @@
  * second it finds the rep's leads and does nothing. The store holds the rep's 3 leads from the
  * moment the page reports the import, and keeps them. (Before the fix this failed in 5 of 6 runs:
  * 2,003 leads, 0 leads, or "Imported 3 leads" followed by the 2,000 samples.)
+ *
+ * On the same fresh install, the CRM settings the rep saves keep the token in the extension's own
+ * IndexedDB, never in storage.local (which content scripts, in the page's process, can read).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,5 +72,41 @@ describe.skipIf(!chromium)('the first run in Chromium', () => {
     }
     expect(seen, `after "${status.slice(0, 80)}" (the page said: ${[...statuses].join(' | ')})`).toEqual(Array(seen.length).fill('3 leads'));
     expect(await options.locator('body').innerText()).toMatch(/Last import: leads\.jsonl, 3 records/);
+  });
+
+  it('keeps the CRM token saved in the options page out of storage.local, which content scripts can read', async () => {
+    browser ??= await launchWithExtension({ executablePath: chromium!, extensionDir, headless: true });
+    const options = await browser.context.newPage();
+    options.setDefaultTimeout(8_000);
+    await options.goto(`chrome-extension://${browser.extensionId}/${optionsPagePath(extensionDir)}`);
+    // An origin the extension already holds (a site it runs on): headless Chromium cannot answer a permission prompt.
+    const crm = options.locator('section', { has: options.locator('#crm-token') });
+    await crm.locator('#crm-endpoint').fill('https://mail.google.com/leadpact-e2e-crm');
+    await crm.locator('#crm-token').fill('pat-e2e-secret-4242');
+    await crm.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(async () => (await crm.locator('[role="status"], [role="alert"]').allInnerTexts()).join(' ')).toMatch(/Saved/);
+    const kept = await options.evaluate(async () => {
+      const extension = (globalThis as unknown as { chrome: { storage: { local: { get(keys: null): Promise<Record<string, unknown>> } } } }).chrome;
+      const local = JSON.stringify(await extension.storage.local.get(null));
+      const token = await new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open('leadpact');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('crmToken');
+          get.onsuccess = () => {
+            resolve(get.result);
+            open.result.close();
+          };
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return { local, token };
+    });
+    expect(kept.local).toContain('leadpact-e2e-crm'); // the endpoint stays in storage.local...
+    expect(kept.local).not.toContain('pat-e2e-secret-4242'); // ...the token does not
+    expect(kept.token).toBe('pat-e2e-secret-4242');
+    await options.reload();
+    await expect.poll(() => options.locator('#crm-token').inputValue()).toBe('pat-e2e-secret-4242');
+    await options.close();
   });
 });
