@@ -1,8 +1,9 @@
 /**
  * The shared content-script runner: wires one Site to the page.
  *
- *   observe(site.watch) ──► roots inserted in one page task, read in a task of their own (topmost only;
- *        a parent whose element children are all roots of the batch is read once in their place)
+ *   observe(site.watch) ──► roots inserted in one page task, read right after the page's script, before
+ *        it renders them (early; topmost only; a parent whose element children are all roots of the
+ *        batch is read once in their place): the lookup is on its way while the page paints
  *        └► site.findPeople(root, memo) ──► entry per person element (WeakMap element → entry)
  *             ├► cached result: badge right after the anchor, now
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
@@ -25,7 +26,7 @@
  * page: which element was handled and which badge belongs to whom live in WeakMaps.
  */
 import type { LookupResult, PersonQuery, Request } from '../lib/protocol';
-import { observe, topmostConnected } from '../lib/observe';
+import { afterPageTask, observe, topmostConnected } from '../lib/observe';
 import type { FoundPerson, PageMemo, Site } from '../sites/types';
 import { BADGE_TAG, prepareBadge, type BadgeHandle, type BadgeShell, type BadgeViewProps } from '../ui/badge-host';
 import type { Decide } from '../ui/DecisionForm';
@@ -542,8 +543,13 @@ function startSession(
       () => guard('runner:lookup', () => lookupFailed(batch)),
     );
     // The message is on its way: build the badges' hosts meanwhile, so the answer only draws faces.
-    guard('runner:badge', () => {
-      for (const query of batch) for (const entry of waiting.get(query.key) ?? []) if (!entry.badge && !entry.shell) entry.shell = prepareBadge(doc);
+    // In a task after the page's: this runs early (before the page renders what it inserted), and
+    // the page's first frame should not wait for our hosts.
+    afterPageTask(doc, () => {
+      if (signal.aborted) return;
+      guard('runner:badge', () => {
+        for (const query of batch) for (const entry of waiting.get(query.key) ?? []) if (!entry.badge && !entry.shell) entry.shell = prepareBadge(doc);
+      });
     });
   }
 
@@ -611,7 +617,9 @@ function startSession(
     queueMicrotask(() => guard('runner:find-people', processRoots));
   };
   // Topmost only: processRoots reads each root's whole subtree, so the matches inside a matching root add nothing.
-  observe(doc, site.watch, addRoot, { signal, topmost: true });
+  // Early: the insertions are read and the lookup sent before the page renders them, so the service
+  // worker answers while the page paints (the read is a few ms for 200 rows; see observe's `early`).
+  observe(doc, site.watch, addRoot, { signal, topmost: true, early: true });
   if (site.recycled && site.recycled.attributes.length > 0) {
     observe(
       doc,

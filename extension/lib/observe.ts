@@ -4,8 +4,8 @@
  * and for every matching element inserted later. Teardown is the AbortSignal.
  *
  * How: one MutationObserver per root, shared by every subscription on that root. Its callback only
- * queues the added (or removed) nodes; in a task of its own right after the page's (see `afterPageTask`)
- * the queue is inspected: each topmost added subtree is tested with `matches` and `querySelectorAll`
+ * queues the added (or removed) nodes; in a task of its own right after the page's (see `afterPageTask`),
+ * or with `early` in a microtask before the page renders (see `afterPageScript`), the queue is inspected: each topmost added subtree is tested with `matches` and `querySelectorAll`
  * inside it. The document is never rescanned from a mutation callback, so the cost follows what the
  * page inserted, not its size. Everything the page inserts in one task arrives in one batch, and
  * badges usually land in the same frame as the rows (scripts/bench/content.ts measures it). In a
@@ -40,6 +40,14 @@ export interface ObserveOptions {
    * it, for callers that read each delivered element's whole subtree anyway (the runner).
    */
   topmost?: boolean;
+  /**
+   * Deliver in a microtask right after the page's script (see `afterPageScript`) rather than in a
+   * task after the page's: before the page renders what it inserted. For callers whose delivery
+   * starts slow work elsewhere: the runner's lookup then goes to the service worker, which answers
+   * while the page renders, instead of after. It makes the page's task longer by the callbacks'
+   * cost, so keep them cheap. A batch any subscription on the root wants early comes early for all.
+   */
+  early?: boolean;
 }
 
 type ObservedRoot = ParentNode & Node;
@@ -52,6 +60,7 @@ interface Subscription {
   readonly topmost: boolean;
   /** Existing matches are delivered in the first batch after subscribing. */
   needsInitialScan: boolean;
+  readonly early: boolean;
 }
 
 interface RootWatch {
@@ -82,7 +91,7 @@ function windowOf(root: ObservedRoot): (Window & typeof globalThis) | null {
  * frame as the rows the page drew. In a hidden tab it waits for an animation frame instead, which
  * does not come until the tab is shown. Returns a canceller.
  */
-function afterPageTask(root: ObservedRoot, work: () => void): () => void {
+export function afterPageTask(root: ObservedRoot, work: () => void): () => void {
   const win = windowOf(root);
   if (win && win.document.visibilityState !== 'hidden' && typeof win.MessageChannel === 'function') {
     const channel = new win.MessageChannel();
@@ -103,6 +112,23 @@ function afterPageTask(root: ObservedRoot, work: () => void): () => void {
   }
   const id = setTimeout(work, 16);
   return () => clearTimeout(id);
+}
+
+/**
+ * Runs `work` in a microtask: after the page's script and its own microtasks so far, before the
+ * page's next rendering (a visible tab's insertions are read before they are painted). In a hidden
+ * tab it waits as afterPageTask does. Returns a canceller.
+ */
+function afterPageScript(root: ObservedRoot, work: () => void): () => void {
+  const win = windowOf(root);
+  if (win && win.document.visibilityState === 'hidden') return afterPageTask(root, work);
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) work();
+  });
+  return () => {
+    cancelled = true;
+  };
 }
 
 function safeMatches(element: Element, selector: string): boolean {
@@ -203,7 +229,9 @@ function flush(root: ObservedRoot, watch: RootWatch): void {
 
 function schedule(root: ObservedRoot, watch: RootWatch): void {
   if (watch.cancelFrame) return;
-  watch.cancelFrame = afterPageTask(root, () => flush(root, watch));
+  let early = false;
+  for (const subscription of watch.subscriptions) early ||= subscription.early;
+  watch.cancelFrame = (early ? afterPageScript : afterPageTask)(root, () => flush(root, watch));
 }
 
 function watchFor(root: ObservedRoot): RootWatch {
@@ -268,7 +296,7 @@ export function observe(root: ObservedRoot, selector: string, callback: (element
   root.querySelector(selector); // fail here, loudly, on a malformed selector rather than silently in every batch
   const watch = watchFor(root);
   const on = options.on ?? 'added';
-  const subscription: Subscription = { selector, callback, on, attributes: on === 'changed' ? (options.attributes ?? []) : [], topmost: on === 'added' && options.topmost === true, needsInitialScan: on === 'added' };
+  const subscription: Subscription = { selector, callback, on, attributes: on === 'changed' ? (options.attributes ?? []) : [], topmost: on === 'added' && options.topmost === true, needsInitialScan: on === 'added', early: options.early === true };
   watch.subscriptions.add(subscription);
   if (on === 'changed') updateAttributeFilter(root, watch);
   if (subscription.needsInitialScan) schedule(root, watch);

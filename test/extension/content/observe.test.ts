@@ -54,6 +54,51 @@ describe('observe', () => {
     controller.abort();
   });
 
+  test('early: an insertion is delivered once the script that made it and its microtasks end, before any task; without it, in a task after', async () => {
+    const order: string[] = [];
+    const early = new AbortController();
+    const late = new AbortController();
+    const other = document.createElement('section');
+    document.body.append(other);
+    observe(document.body, '[data-early]', () => order.push('early'), { signal: early.signal, early: true });
+    observe(other, '[data-late]', () => order.push('late'), { signal: late.signal });
+    await settle();
+    const a = document.createElement('i');
+    a.setAttribute('data-early', '');
+    const b = document.createElement('i');
+    b.setAttribute('data-late', '');
+    document.body.append(a);
+    other.append(b);
+    expect(order).toEqual([]); // never from inside the page's own call
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // the microtasks that end the page's script
+    expect(order).toEqual(['early']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual(['early', 'late']);
+    early.abort();
+    late.abort();
+  });
+
+  test('early still waits while the tab is hidden', async () => {
+    const seen: string[] = [];
+    const controller = new AbortController();
+    observe(document, '[data-person]', (el) => seen.push(el.getAttribute('data-person') ?? ''), { signal: controller.signal, early: true });
+    await settle();
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState') ?? Object.getOwnPropertyDescriptor(document, 'visibilityState');
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    try {
+      document.body.append(person('hidden@x.example'));
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(seen).toEqual([]);
+    } finally {
+      if (visibility) Object.defineProperty(document, 'visibilityState', { ...visibility, configurable: true });
+      else delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    await settle();
+    expect(seen).toEqual(['hidden@x.example']);
+    controller.abort();
+  });
+
   test('delivers an element once when it and its parent arrive in the same frame', async () => {
     const seen: Element[] = [];
     const controller = new AbortController();
