@@ -6,6 +6,7 @@ import type { Bundle } from '../../engine/generated/rules';
 import { formatAge } from '../../background/crm-age';
 import { crmOrigin } from '../../background/crm-http';
 import type { CrmSyncView } from '../../lib/protocol';
+import { FieldNote, noteId } from './FieldNote';
 import type { CrmConfig, CrmSettings, WebhookSettings } from '../../lib/settings';
 
 export interface CrmDeps {
@@ -23,7 +24,6 @@ export interface CrmDeps {
 
 type Message = { kind: 'ok' | 'error'; text: string } | null;
 
-const LOCKED_TEXT = 'Set by your administrator';
 const intervals = [15, 30, 60, 240];
 
 /** The origin of an https URL (or http on this machine, for a local proxy), else null: the worker's own check. */
@@ -148,15 +148,11 @@ export function CrmSection({ crm, bundle }: { crm: CrmDeps; bundle: Bundle | nul
             maxLength={2048}
             value={locked ? (config?.endpoint ?? '') : (form?.endpoint ?? '')}
             disabled={disabled || locked}
-            aria-describedby={locked ? 'crm-endpoint-locked' : undefined}
+            aria-describedby={noteId('crm-endpoint', locked, false)}
             placeholder={form?.kind === 'rest' ? 'https://crm.example.com/api/contacts' : 'https://api.hubapi.com'}
             onInput={(event) => set({ endpoint: (event.currentTarget as HTMLInputElement).value })}
           />
-          {locked && (
-            <p class="hint locked" id="crm-endpoint-locked">
-              {LOCKED_TEXT}
-            </p>
-          )}
+          <FieldNote id="crm-endpoint" locked={locked} />
         </div>
         <div class="field">
           <label for="crm-token">Access token</label>

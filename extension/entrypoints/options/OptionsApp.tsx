@@ -8,6 +8,7 @@ import { importFile, type ImportProgress, type ImportResult } from '../../backgr
 import type { LeadStore } from '../../background/store';
 import { lockedSites, type ManagedPolicy, type RemoteRulesConfig } from '../../lib/policy';
 import { CrmSection, type CrmDeps } from './CrmSection';
+import { FieldNote, noteId } from './FieldNote';
 import type { RemoteRulesView } from '../../lib/protocol';
 import { siteIds, type Settings, type SiteId } from '../../lib/settings';
 import { formatDateTime } from '../../ui/format';
@@ -40,7 +41,6 @@ export interface RemoteRulesDeps {
   state(): Promise<RemoteRulesView | null>;
 }
 
-const LOCKED_TEXT = 'Set by your administrator';
 
 const siteLabels: Record<SiteId, { label: string; hint: string }> = {
   gmail: { label: 'Gmail', hint: 'Thread list and opened messages' },
@@ -290,18 +290,14 @@ function SitesSection({ deps }: { deps: OptionsDeps }) {
                 checked={settings?.sites[site] ?? true}
                 aria-checked={settings?.sites[site] ?? true}
                 disabled={!settings || locked[site] !== undefined}
-                aria-describedby={locked[site] !== undefined ? `site-${site}-locked` : undefined}
+                aria-describedby={noteId(`site-${site}`, locked[site] !== undefined, false)}
                 onChange={(event) => void toggle(site, (event.currentTarget as HTMLInputElement).checked)}
               />
               <span class="switch-track" aria-hidden="true" />
               <span>
                 <span class="switch-label">{siteLabels[site].label}</span>
                 <span class="hint">{siteLabels[site].hint}</span>
-                {locked[site] !== undefined && (
-                  <span class="hint locked" id={`site-${site}-locked`}>
-                    {LOCKED_TEXT}
-                  </span>
-                )}
+                <FieldNote id={`site-${site}`} locked={locked[site] !== undefined} inline />
               </span>
             </label>
           </li>
@@ -413,19 +409,13 @@ function RemoteRulesSection({ remote }: { remote: RemoteRulesDeps }) {
             value={url}
             maxLength={2048}
             disabled={!config || urlLocked || busy}
-            aria-describedby={urlLocked ? 'remote-url-locked' : 'remote-url-hint'}
+            aria-describedby={noteId('remote-url', urlLocked)}
             placeholder="https://rules.example.com/leadpact/bundle.json"
             onInput={(event) => setUrl((event.currentTarget as HTMLInputElement).value)}
           />
-          {urlLocked ? (
-            <p class="hint locked" id="remote-url-locked">
-              {LOCKED_TEXT}
-            </p>
-          ) : (
-            <p class="hint" id="remote-url-hint">
-              The signature is read from the same address with .sig added. Empty: use the rules built into Leadpact.
-            </p>
-          )}
+          <FieldNote id="remote-url" locked={urlLocked}>
+            The signature is read from the same address with .sig added. Empty: use the rules built into Leadpact.
+          </FieldNote>
         </div>
         <div class="field">
           <label for="remote-keys">Public keys</label>
@@ -435,19 +425,13 @@ function RemoteRulesSection({ remote }: { remote: RemoteRulesDeps }) {
             spellcheck={false}
             value={keys}
             disabled={!config || keysLocked || busy}
-            aria-describedby={keysLocked ? 'remote-keys-locked' : 'remote-keys-hint'}
+            aria-describedby={noteId('remote-keys', keysLocked)}
             placeholder="leadpact-ed25519:…"
             onInput={(event) => setKeys((event.currentTarget as HTMLTextAreaElement).value)}
           />
-          {keysLocked ? (
-            <p class="hint locked" id="remote-keys-locked">
-              {LOCKED_TEXT}
-            </p>
-          ) : (
-            <p class="hint" id="remote-keys-hint">
-              One leadpact-ed25519 key per line; while a key is being replaced, list both the current and the next one.
-            </p>
-          )}
+          <FieldNote id="remote-keys" locked={keysLocked}>
+            One leadpact-ed25519 key per line; while a key is being replaced, list both the current and the next one.
+          </FieldNote>
         </div>
         <div class="row-controls">
           <button type="submit" class="button button-primary" disabled={!config || busy}>
