@@ -5,7 +5,7 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { openDatabase, type Database } from '../background/db';
-import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, watchPolicy, type RemoteRulesConfig } from './policy';
+import { applyRemoteRulesPolicy, cleanKeys, getPolicy, lockedSites, stripUndefined, watchPolicy, type ManagedPolicy, type RemoteRulesConfig } from './policy';
 
 // zod v4 compiles a fast path with the Function constructor unless told not to; MV3 pages forbid that.
 z.config({ jitless: true });
@@ -193,17 +193,18 @@ export function readCrmSettings(stored: unknown): CrmSettings {
 }
 
 /**
- * The stored CRM settings with the token from the vault. A token an older version left in
- * storage.local moves to the vault first (written there before it leaves storage.local).
+ * The stored CRM settings with the token from the vault, and the token's change counter. A token an
+ * older version left in storage.local moves to the vault first (written there before it leaves
+ * storage.local).
  */
-async function storedCrmSettings(): Promise<CrmSettings> {
+async function storedCrmSettings(): Promise<{ settings: CrmSettings; tokenRevision: number }> {
   const stored = await crmItem.getValue();
   const settings = readCrmSettings(stored);
-  if (settings.token) {
-    if (!(await crmTokenVault.get())) await crmTokenVault.set(settings.token);
-    await crmItem.setValue(localCrmValue(settings, 0));
-  }
-  return { ...settings, token: await crmTokenVault.get() };
+  const vaulted = await crmTokenVault.get();
+  if (!settings.token) return { settings: { ...settings, token: vaulted }, tokenRevision: tokenRevisionOf(stored) };
+  if (!vaulted) await crmTokenVault.set(settings.token);
+  await crmItem.setValue(localCrmValue(settings, 0));
+  return { settings: { ...settings, token: vaulted || settings.token }, tokenRevision: 0 };
 }
 
 /**
@@ -215,27 +216,32 @@ function localCrmValue(settings: CrmSettings, tokenRevision: number): Record<str
   return { ...rest, tokenRevision };
 }
 
-/** The CRM settings in force: the policy's endpoint wins and is locked. */
-export async function getCrmConfig(): Promise<CrmConfig> {
-  const [settings, policy] = await Promise.all([storedCrmSettings(), getPolicy()]);
+function tokenRevisionOf(stored: unknown): number {
+  const revision = (stored as { tokenRevision?: unknown } | null | undefined)?.tokenRevision;
+  return typeof revision === 'number' && Number.isSafeInteger(revision) ? revision : 0;
+}
+
+/** The settings with the policy applied: the policy's endpoint wins and is locked. */
+function crmInForce(settings: CrmSettings, policy: ManagedPolicy): CrmConfig {
   const locked = policy.crmEndpoint !== undefined;
   return { ...settings, endpoint: locked ? policy.crmEndpoint! : settings.endpoint, locked: { endpoint: locked } };
 }
 
-/** Saves the rep's CRM settings; a policy-locked endpoint keeps its stored value. */
-export async function saveCrmSettings(change: Partial<CrmSettings>): Promise<CrmConfig> {
-  const current = await storedCrmSettings();
-  const { locked } = await getCrmConfig();
-  const next = readCrmSettings({ ...current, ...stripUndefined(change), endpoint: locked.endpoint || change.endpoint === undefined ? current.endpoint : change.endpoint });
-  const revision = tokenRevisionOf(await crmItem.getValue());
-  if (next.token !== current.token) await crmTokenVault.set(next.token);
-  await crmItem.setValue(localCrmValue(next, next.token !== current.token ? revision + 1 : revision));
-  return getCrmConfig();
+/** The CRM settings in force. */
+export async function getCrmConfig(): Promise<CrmConfig> {
+  const [{ settings }, policy] = await Promise.all([storedCrmSettings(), getPolicy()]);
+  return crmInForce(settings, policy);
 }
 
-function tokenRevisionOf(stored: unknown): number {
-  const revision = (stored as { tokenRevision?: unknown } | null | undefined)?.tokenRevision;
-  return typeof revision === 'number' && Number.isSafeInteger(revision) ? revision : 0;
+/** Saves the rep's CRM settings; a policy-locked endpoint keeps its stored value. */
+export async function saveCrmSettings(change: Partial<CrmSettings>): Promise<CrmConfig> {
+  const [{ settings: current, tokenRevision }, policy] = await Promise.all([storedCrmSettings(), getPolicy()]);
+  const locked = policy.crmEndpoint !== undefined;
+  const next = readCrmSettings({ ...current, ...stripUndefined(change), endpoint: locked || change.endpoint === undefined ? current.endpoint : change.endpoint });
+  const tokenChanged = next.token !== current.token;
+  if (tokenChanged) await crmTokenVault.set(next.token);
+  await crmItem.setValue(localCrmValue(next, tokenChanged ? tokenRevision + 1 : tokenRevision));
+  return crmInForce(next, policy);
 }
 
 export function watchCrmSettings(onChange: () => void): () => void {
