@@ -5,7 +5,7 @@
  *        it renders them (early; topmost only; a parent whose element children are all roots of the
  *        batch is read once in their place): the lookup is on its way while the page paints
  *        └► site.findPeople(root, memo) ──► entry per person element (WeakMap element → entry)
- *             ├► cached result: badge right after the anchor, now
+ *             ├► cached result: badge right after the anchor, in a task after the page's
  *             └► else queued by key ──► one `lookup` for everything queued in this task (≤ 200 each, deduplicated)
  *                                          └► result cached by key ──► badges for every waiting entry
  *   observe(site.recycled) ──► an element recycled in place (attribute changed) is read again;
@@ -269,7 +269,18 @@ function startSession(
     live.delete(entry);
   }
 
+  /**
+   * While processRoots reads a batch (early: inside the page's task, before it renders), badges
+   * from cached results are not built or inserted there but collected here and placed in one task
+   * after the page's: the read stays cheap and the page's first frame does not wait for our hosts.
+   */
+  let deferredPlacements: Map<Entry, Cached | null> | null = null;
+
   function place(entry: Entry, cached: Cached | null): void {
+    if (deferredPlacements) {
+      deferredPlacements.set(entry, cached);
+      return;
+    }
     if (!cached || !entry.anchor.isConnected || !entry.anchor.parentNode) return;
     let last: Element = entry.anchor;
     for (const sibling of badgesAfter(entry.anchor)) {
@@ -426,11 +437,12 @@ function startSession(
   }
 
   /**
-   * What to read for a batch of topmost roots: a parent whose element children are all roots of
-   * this batch (200 rows inserted into an empty list, a list refilled) is read once instead of once
-   * per child. Its subtree is those children and the parent itself, already read when it came in,
-   * so this reads nothing the page did not just insert; a 200-row batch costs one findPeople
-   * instead of 200 (each with its own selector queries and page-wide facts).
+   * What to read for a batch of roots: a parent whose element children are all roots of this batch
+   * (200 rows inserted into an empty list, a list refilled) is read once instead of once per child;
+   * a 200-row batch costs one findPeople instead of 200 (each with its own selector queries and
+   * page-wide facts). The parent itself is read too (site modules include the root): one that is a
+   * person element we handle is never merged into, so its entry is not resolved again by a read
+   * of its children (that would bring back a badge evicted after MAX_REINSERTS).
    */
   function readUnits(batch: Element[]): ParentNode[] {
     const byParent = new Map<Element, Element[]>();
@@ -446,7 +458,7 @@ function startSession(
       else byParent.set(parent, [root]);
     }
     for (const [parent, children] of byParent) {
-      if (children.length > 1 && parent.childElementCount === children.length) units.push(parent);
+      if (children.length > 1 && parent.childElementCount === children.length && !handled.has(parent)) units.push(parent);
       else units.push(...children);
     }
     return units;
@@ -462,7 +474,20 @@ function startSession(
     const url = pageUrl();
     if (!url) return;
     const found = new Set<Entry>();
-    for (const root of readUnits(batch)) for (const entry of scan(root, url)) found.add(entry);
+    const placements = (deferredPlacements = new Map());
+    try {
+      for (const root of readUnits(batch)) for (const entry of scan(root, url)) found.add(entry);
+    } finally {
+      deferredPlacements = null;
+    }
+    if (placements.size > 0) {
+      afterPageTask(doc, () => {
+        if (signal.aborted) return;
+        guard('runner:badge', () => {
+          for (const [entry, cached] of placements) if (handled.get(entry.element) === entry) place(entry, cache.get(entry.key) ?? cached);
+        });
+      });
+    }
     if (changed.length === 0) return;
     const inside = (entry: Entry) => changed.some((root) => root === entry.element || root.contains(entry.element));
     dropWhere((entry) => !found.has(entry) && inside(entry), 'runner:changed');
@@ -542,13 +567,16 @@ function startSession(
       (results) => guard('runner:results', () => receive(batch, results)),
       () => guard('runner:lookup', () => lookupFailed(batch)),
     );
-    // The message is on its way: build the badges' hosts meanwhile, so the answer only draws faces.
-    // In a task after the page's: this runs early (before the page renders what it inserted), and
-    // the page's first frame should not wait for our hosts.
+    // The message is on its way: build the hosts of the badges it will bring meanwhile, so the
+    // answer only draws faces. In a task after the page's: this runs early (before the page renders
+    // what it inserted), and the page's first frame should not wait for our hosts. (Refreshes of
+    // people already badged need none.)
+    const needsShell = (entry: Entry) => !entry.badge && !entry.shell && handled.get(entry.element) === entry && entry.anchor.isConnected;
+    if (!batch.some((query) => [...(waiting.get(query.key) ?? [])].some(needsShell))) return;
     afterPageTask(doc, () => {
       if (signal.aborted) return;
       guard('runner:badge', () => {
-        for (const query of batch) for (const entry of waiting.get(query.key) ?? []) if (!entry.badge && !entry.shell) entry.shell = prepareBadge(doc);
+        for (const query of batch) for (const entry of waiting.get(query.key) ?? []) if (needsShell(entry)) entry.shell = prepareBadge(doc);
       });
     });
   }

@@ -368,6 +368,73 @@ describe('runner: the page is read only where it changed', () => {
   });
 });
 
+describe('runner: early reads', () => {
+  test('badge hosts are built while the lookup is out, and the answer places those same hosts', async () => {
+    const body = inbox([]);
+    fake.hold = true;
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const attach = vi.spyOn(Element.prototype, 'attachShadow');
+    body.append(row('ada@northwind.example', 'Ada Quinto'), row('bram@lumen.example', 'Bram Okafor'), row('cleo@lumen.example', 'Cleo Marsh'));
+    await settle();
+    expect(badges()).toHaveLength(0); // nothing shown before the answer...
+    expect(attach).toHaveBeenCalledTimes(3); // ...but one host per waiting person is ready
+    const prepared = attach.mock.instances as unknown as Element[];
+    fake.release();
+    await settle();
+    expect(badges()).toEqual(prepared);
+    expect(attach).toHaveBeenCalledTimes(3);
+    attach.mockRestore();
+  });
+
+  test('a person whose result is cached is badged in a task after the page\'s, not inside the page\'s own task', async () => {
+    const body = inbox([row('ada@northwind.example', 'Ada Quinto')]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const attach = vi.spyOn(Element.prototype, 'attachShadow');
+    body.append(row('ada@northwind.example', 'Ada Quinto'));
+    for (let i = 0; i < 10; i++) await Promise.resolve(); // the page's task and its microtasks: read, but nothing built
+    expect(attach).not.toHaveBeenCalled();
+    expect(badges()).toHaveLength(1);
+    await settle();
+    expect(badges()).toHaveLength(2);
+    expect(fake.asked).toEqual(['email:ada@northwind.example']); // from the cache
+    attach.mockRestore();
+  });
+
+  test('a row the page finishes in a microtask after inserting it is read finished', async () => {
+    const body = inbox([]);
+    runSite(ctx, gmail, fake.deps);
+    await settle();
+    const tr = document.createElement('tr');
+    tr.setAttribute('role', 'row');
+    body.append(tr);
+    queueMicrotask(() => {
+      tr.innerHTML = '<td><span class="yP" email="ada@northwind.example" name="Ada Quinto">Ada Quinto</span></td>';
+    });
+    await settle();
+    expect(fake.asked).toEqual(['email:ada@northwind.example']);
+    expect(badges()).toHaveLength(1);
+  });
+
+  test('children replaced all at once inside a person element are read themselves, not through that person', async () => {
+    const body = inbox([]);
+    const chipRow = document.createElement('tr');
+    chipRow.innerHTML = '<td><span class="yP" email="ada@northwind.example" name="Ada Quinto"><span role="listitem">Ada</span><span role="listitem">Quinto</span></span></td>';
+    body.append(chipRow);
+    const findPeople = vi.fn(gmail.findPeople);
+    runSite(ctx, { ...gmail, findPeople }, fake.deps);
+    await settle();
+    findPeople.mockClear();
+    const person = chip('ada@northwind.example');
+    const parts = [document.createElement('span'), document.createElement('span')];
+    for (const part of parts) part.setAttribute('role', 'listitem');
+    person.replaceChildren(...parts);
+    await settle();
+    expect(findPeople.mock.calls.map(([root]) => root)).toEqual(parts);
+  });
+});
+
 describe('runner: quiet failure', () => {
   test('a site module that throws leaves the page alone and counts a private miss', async () => {
     inbox([row('ada@northwind.example', 'Ada Quinto')]);
