@@ -170,10 +170,6 @@ export function prepareBadge(doc: Document): BadgeShell {
   return { host, mount: (props) => wire(host, container, props) };
 }
 
-export function mountBadge(doc: Document, props: BadgeViewProps): BadgeHandle {
-  return prepareBadge(doc).mount(props);
-}
-
 function wire(host: HTMLElement, container: HTMLElement, props: BadgeViewProps): BadgeHandle {
   const button = container.firstChild as HTMLButtonElement;
   const cardSlot = container.lastChild as HTMLElement;

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { LeadView, LookupResult, PersonQuery } from '../../../extension/lib/protocol';
-import { badgeShadowRoot, mountBadge, prepareBadge, shadowModeFor, type BadgeHandle, type BadgeViewProps } from '../../../extension/ui/badge-host';
+import { badgeShadowRoot, prepareBadge, shadowModeFor, type BadgeHandle, type BadgeViewProps } from '../../../extension/ui/badge-host';
 import type { Decide } from '../../../extension/ui/DecisionForm';
 import { estimateBadgeName, estimateBadgeText, leadBadgeName, stageCode } from '../../../extension/ui/names';
 import { estimateView, leadView, NOW } from './extension-fakes';
@@ -16,7 +16,7 @@ function found(lead: LeadView = leadView()): LookupResult {
 
 function mount(result: LookupResult, decide: Decide = async () => ({ ok: true }), now = NOW): { handle: BadgeHandle; root: ShadowRoot; props: BadgeViewProps } {
   const props: BadgeViewProps = { result, query, receivedAt: NOW, now, decide };
-  const handle = mountBadge(document, props);
+  const handle = prepareBadge(document).mount(props);
   const anchor = document.createElement('span');
   anchor.textContent = 'Ada Quinto';
   document.body.append(anchor);
@@ -177,7 +177,7 @@ describe('the badge', () => {
 
   test('an unknown person the page says nothing useful about gets "Fit ?", not a bad fit', async () => {
     const bare: PersonQuery = { key: 'email:x@example.com', email: 'x@example.com' };
-    const handle = mountBadge(document, { result: { key: bare.key, found: false, estimate: estimateView({ fit: 0, grade: 'F', persona: null, fired: [] }) }, query: bare, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
+    const handle = prepareBadge(document).mount({ result: { key: bare.key, found: false, estimate: estimateView({ fit: 0, grade: 'F', persona: null, fired: [] }) }, query: bare, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
     handles.push(handle);
     document.body.append(handle.host);
     const b = button(badgeShadowRoot(handle.host)!);
@@ -194,7 +194,7 @@ describe('the badge', () => {
     const link = document.createElement('a');
     link.href = '/in/ada/overlay/about-this-profile/';
     document.body.append(link);
-    const handle = mountBadge(document, { result: found(), query, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
+    const handle = prepareBadge(document).mount({ result: found(), query, receivedAt: NOW, now: NOW, decide: async () => ({ ok: true }) });
     handles.push(handle);
     link.append(handle.host);
     const root = badgeShadowRoot(handle.host)!;
