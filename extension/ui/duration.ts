@@ -1,0 +1,44 @@
+/**
+ * How a length of time reads everywhere Leadpact shows one: SLA time left or overdue on the badge,
+ * the card and the popup, in `leadpact score` and in the weekly report. Dependency-free, so the
+ * content scripts (size-budgeted) and the command line import the same function.
+ */
+
+const MINUTES_PER_HOUR = 60;
+const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
+
+/**
+ * A duration in whole minutes, rounded first (Math.round): 59.6 reads `1h`.
+ *
+ * - Under an hour: `45m`, and `0m` for nothing.
+ * - Wall-clock time: `3h 20m`, `3h`, `2d 4h`, `2d`: days of 24 hours, at most two units, no zero
+ *   second unit.
+ * - Business time (`business`, the minutes an SLA calendar counts as working time): hours with a
+ *   `bh` unit and their minutes, never days, since a business day is not 24 hours: `3bh 20m`,
+ *   `29bh 37m`, `50bh`. The minutes stay at any size: a reader checking a breach needs the figure.
+ *
+ * The sign is the caller's to say ("overdue by", "ago", a minus sign): pass the magnitude. A
+ * negative amount reads `0m`.
+ */
+export function formatDuration(minutes: number, business = false): string {
+  const total = Math.max(0, Math.round(minutes));
+  if (total < MINUTES_PER_HOUR) return `${total}m`;
+  if (business) return businessHours(total);
+  return wallClock(total);
+}
+
+/** `3bh 20m`, `50bh`: hours however many, then the minutes unless there are none. */
+function businessHours(total: number): string {
+  const hours = Math.floor(total / MINUTES_PER_HOUR);
+  const rest = total % MINUTES_PER_HOUR;
+  return rest > 0 ? `${hours}bh ${rest}m` : `${hours}bh`;
+}
+
+/** `3h 20m`, `3h` under a day; `2d 4h`, `2d` from a day up (the minutes go). */
+function wallClock(total: number): string {
+  const days = Math.floor(total / MINUTES_PER_DAY);
+  const hours = Math.floor((total % MINUTES_PER_DAY) / MINUTES_PER_HOUR);
+  const rest = total % MINUTES_PER_HOUR;
+  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
+  return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
+}
