@@ -13,6 +13,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Fired, Outcome, SlaState } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
+import { formatDuration } from '../../extension/ui/duration';
 
 export type OutputFormat = 'jsonl' | 'csv' | 'table';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'csv', 'table'];
@@ -238,7 +239,10 @@ function explainLines(fired: readonly Fired[], width: number): string {
   return `${out}${current}\n`;
 }
 
-/** The commitments in a few words: `mql-first-touch warning, 1h 35m left`. */
+/**
+ * The commitments in a few words: `mql-first-touch warning, 1h 35m left`; the commitments named in
+ * `business` count business hours: `mql-first-touch breached 12bh 5m ago`.
+ */
 export function slaSummary(states: readonly SlaState[], business: ReadonlySet<string> = new Set()): string {
   if (states.length === 0) return '-';
   return states.map((state) => {
@@ -247,27 +251,9 @@ export function slaSummary(states: readonly SlaState[], business: ReadonlySet<st
       case 'late':
         return `${state.id} ${state.state}`;
       case 'breached':
-        return `${state.id} breached ${duration(-(state.remainingMinutes ?? 0), business.has(state.id))} ago`;
+        return `${state.id} breached ${formatDuration(-(state.remainingMinutes ?? 0), business.has(state.id))} ago`;
       default:
-        return `${state.id} ${state.state}, ${duration(state.remainingMinutes ?? 0, business.has(state.id))} left`;
+        return `${state.id} ${state.state}, ${formatDuration(state.remainingMinutes ?? 0, business.has(state.id))} left`;
     }
   }).join('; ');
-}
-
-/**
- * 95 gives `1h 35m`; 3000 gives `2d 2h`. Business minutes (`business`) read as business hours,
- * `50bh`, never as days: a business day is not 24 hours.
- */
-export function duration(minutes: number, business = false): string {
-  const total = Math.max(0, Math.round(minutes));
-  if (total < 60) return `${total}m`;
-  if (business) {
-    const hours = Math.floor(total / 60);
-    return total % 60 > 0 && hours < 10 ? `${hours}bh ${total % 60}m` : `${hours}bh`;
-  }
-  const days = Math.floor(total / 1440);
-  const hours = Math.floor((total % 1440) / 60);
-  const rest = total % 60;
-  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
-  return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatFromName, readCsv, readJsonArray, readJsonLines, sniffFormat, type InputItem } from '../../scripts/lib/lead-input';
-import { duration, slaSummary } from '../../scripts/lib/score-output';
+import { slaSummary } from '../../scripts/lib/score-output';
 
 async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
@@ -116,15 +116,14 @@ describe('readCsv', () => {
 
 describe('SLA summaries in the table', () => {
   it('says how long is left or how long ago the deadline passed, in business hours for business-hours clocks', () => {
-    expect(duration(95)).toBe('1h 35m');
-    expect(duration(3000)).toBe('2d 2h');
-    expect(duration(45)).toBe('45m');
-    expect(duration(600, true)).toBe('10bh');
-    expect(duration(95, true)).toBe('1bh 35m');
     const base = { startedAt: '2026-11-19T09:00:00Z', dueAt: '2026-11-20T09:00:00Z' };
     expect(slaSummary([])).toBe('-');
     expect(slaSummary([{ ...base, id: 'first-touch', state: 'warning', remainingMinutes: 95 }], new Set(['first-touch']))).toBe('first-touch warning, 1bh 35m left');
     expect(slaSummary([{ ...base, id: 'meeting', state: 'breached', remainingMinutes: -1500 }])).toBe('meeting breached 1d 1h ago');
+    // Business hours keep their minutes however many there are, and never turn into days.
+    expect(slaSummary([{ ...base, id: 'first-touch', state: 'breached', remainingMinutes: -725 }], new Set(['first-touch']))).toBe('first-touch breached 12bh 5m ago');
+    expect(slaSummary([{ ...base, id: 'first-touch', state: 'ok', remainingMinutes: 3000 }], new Set(['first-touch']))).toBe('first-touch ok, 50bh left');
+    expect(slaSummary([{ ...base, id: 'meeting', state: 'ok', remainingMinutes: 3000 }])).toBe('meeting ok, 2d 2h left');
     expect(slaSummary([{ ...base, id: 'a', state: 'met', stoppedAt: base.startedAt }, { ...base, id: 'b', state: 'ok', remainingMinutes: 30 }])).toBe('a met; b ok, 30m left');
   });
 });
