@@ -3,6 +3,7 @@
  * network) and as Markdown for a chat post. Both read the same WeeklyReport.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatDuration } from '../../extension/ui/duration';
 import { describePeriod } from './period';
 import type { CrossTab, GoalRow, SlaRow, WeeklyReport } from './report';
 import { funnelSpec, goalsSpec, rejectsSpec, renderSvg, slaSpec } from './report-charts';
@@ -13,22 +14,17 @@ export function escapeHtml(text: string): string {
 
 const pct = (x: number | null, digits = 0) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
 
-/**
- * "3h 20m"; "2d 4h" for wall time only: a business day is the calendar's hours long, not 24, so
- * business time stays in hours ("29h 37m business time").
- */
-export function formatMinutes(minutes: number, businessTime = false): string {
-  const m = Math.round(minutes);
-  const days = businessTime ? 0 : Math.floor(m / 1440);
-  const hours = Math.floor((m - days * 1440) / 60);
-  const rest = m % 60;
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${String(rest).padStart(2, '0')}m`;
-  return `${rest}m`;
+/** How late a breached lead is: `29bh 37m` on a business-hours commitment, else `2d 4h`. */
+function lateText(lead: SlaRow['breachedLeads'][number]): string {
+  return formatDuration(lead.lateMinutes, lead.businessTime);
 }
 
-function lateText(lead: SlaRow['breachedLeads'][number]): string {
-  return `${formatMinutes(lead.lateMinutes, lead.businessTime)}${lead.businessTime ? ' business time' : ''}`;
+/** Said once in a report that writes business hours (`bh`), so no reader has to guess the unit. */
+const BUSINESS_HOURS_LEGEND = 'bh: business hours, counted only in the working hours of the SLA calendar (sla.yaml).';
+
+/** A commitment whose deadline is in business hours (its `within` is `<n>bh`). */
+function inBusinessHours(row: SlaRow): boolean {
+  return /bh$/.test(row.within.trim());
 }
 
 function localDateTime(iso: string, timezone: string): string {
@@ -204,6 +200,7 @@ ${funnelSvg}
 <h2>SLA compliance</h2>
 ${slaSvg}
 ${table(['Commitment', 'Started', 'Met', 'Late', 'Breached', 'Open', 'On time', 'Older breaches still open'], slaRows, new Set([1, 2, 3, 4, 5, 6, 7]))}
+${report.sla.some(inBusinessHours) ? `<p class="muted">${escapeHtml(BUSINESS_HOURS_LEGEND)}</p>` : ''}
 <h3>Breached: no stop event yet, past the deadline (${breached.length})</h3>
 ${breached.length ? table(['Lead', 'Name', 'Owner', 'Commitment', 'Was due', 'Late by'], breachedRows, new Set([5])) : '<p class="muted">None. Every clock started in the period was met, is late but done, or is still running.</p>'}
 </section>
@@ -257,8 +254,10 @@ export function renderReportMarkdown(report: WeeklyReport): string {
   const breached = report.sla.flatMap((row) => row.breachedLeads.map((lead) => ({ row, lead })));
   if (breached.length) {
     out.push(`**Breached (${breached.length}):**`, '');
-    for (const { row, lead } of breached.slice(0, 25)) out.push(`- ${lead.leadId} ${lead.name ?? ''} (${lead.owner ?? 'unassigned'}): ${row.label}, late by ${lateText(lead)}`);
+    const shown = breached.slice(0, 25);
+    for (const { row, lead } of shown) out.push(`- ${lead.leadId} ${lead.name ?? ''} (${lead.owner ?? 'unassigned'}): ${row.label}, late by ${lateText(lead)}`);
     if (breached.length > 25) out.push(`- …and ${breached.length - 25} more (see the HTML report)`);
+    if (shown.some(({ lead }) => lead.businessTime)) out.push('', BUSINESS_HOURS_LEGEND);
     out.push('');
   }
   out.push('### Goals', '');

@@ -10,7 +10,7 @@ import { runReport } from '../../scripts/commands/report';
 import { CliError } from '../../scripts/lib/command';
 import { parsePeriod, periodOf, previousWeek, weekOf, zone } from '../../scripts/lib/period';
 import { buildReport } from '../../scripts/lib/report';
-import { formatMinutes, renderReportHtml, renderReportMarkdown } from '../../scripts/lib/report-html';
+import { renderReportHtml, renderReportMarkdown } from '../../scripts/lib/report-html';
 import { commitment, event, makeBundle, stage } from '../support/bundles';
 import { TextSink } from '../support/text-sink';
 
@@ -149,9 +149,6 @@ describe('the weekly report', () => {
     expect(sla[0]!.breachedLeads).toEqual([
       { leadId: 'L3', name: 'Lead L3', owner: 'carol', commitment: 'mql-first-touch', startedAt: '2026-11-20T08:00:00.000Z', dueAt: '2026-11-20T16:00:00.000Z', lateMinutes: 60, businessTime: true },
     ]);
-    expect(formatMinutes(60)).toBe('1h 00m');
-    expect(formatMinutes(3 * 1440 + 125)).toBe('3d 2h');
-    expect(formatMinutes(29 * 60 + 37, true)).toBe('29h 37m');
   });
 
   it('measures count goals against an even pace through their month or quarter', () => {
@@ -209,7 +206,8 @@ describe('the weekly report', () => {
     expect(html).not.toMatch(/<script|<link|<img|\bsrc=|url\(\s*['"]?http|@import/i);
     expect(html).toContain('@media print');
     expect(html).toContain('Lead L3');
-    expect(html).toContain('1h 00m business time');
+    expect(html).toContain('<span class="status breached">1bh</span>');
+    expect(html).toContain('<p class="muted">bh: business hours, counted only in the working hours of the SLA calendar (sla.yaml).</p>');
     expect(html).toContain('3 more in 8 days: 2.6 a week');
   });
 
@@ -217,8 +215,26 @@ describe('the weekly report', () => {
     const md = renderReportMarkdown(fixtureReport());
     expect(md).toContain('## Test rules: weekly lead report 2026-W47');
     expect(md).toContain('| mql-first-touch | 4 | 2 | 1 | 1 | 0 | 50% |');
-    expect(md).toContain('- L3 Lead L3 (carol): mql-first-touch, late by 1h 00m business time');
+    expect(md).toContain('- L3 Lead L3 (carol): mql-first-touch, late by 1bh\n\nbh: business hours, counted only in the working hours of the SLA calendar (sla.yaml).\n');
     expect(md).toContain('| MQL to SAL | 2026-11 (73% gone) | 14% (1 of 7) vs 50% | behind | 3 more of these 7 to convert |');
+  });
+
+  it('writes how late in business hours with their minutes or in wall-clock days, and explains bh only where it is used', async () => {
+    const report = fixtureReport();
+    const [touch, meeting] = report.sla;
+    const breach = touch!.breachedLeads[0]!;
+    const business = { ...report, sla: [{ ...touch!, breachedLeads: [{ ...breach, lateMinutes: 29 * 60 + 37.4 }] }, meeting!] };
+    expect(await renderReportHtml(business)).toContain('<span class="status breached">29bh 37m</span>');
+    expect(renderReportMarkdown(business)).toContain('late by 29bh 37m\n\nbh: business hours');
+
+    const wallBreach = { ...breach, commitment: 'sql-meeting', lateMinutes: 2 * 1440 + 4 * 60 + 10, businessTime: false };
+    const wall = { ...report, sla: [{ ...meeting!, breached: 1, breachedLeads: [wallBreach] }] };
+    const html = await renderReportHtml(wall);
+    expect(html).toContain('<span class="status breached">2d 4h</span>');
+    expect(html).not.toContain('bh: business hours');
+    const md = renderReportMarkdown(wall);
+    expect(md).toContain('- L3 Lead L3 (carol): sql-meeting, late by 2d 4h\n');
+    expect(md).not.toContain('bh: business hours');
   });
 });
 
