@@ -38,6 +38,7 @@ export async function slaQueue(deps: { store: LeadStore; rules: ActiveRules; cac
           state: sla.state as QueueItem['state'],
           dueAt: sla.dueAt,
           remainingMinutes: sla.remainingMinutes,
+          business: rules.labels.commitments.get(sla.id)?.business ?? false,
         });
       }
     }

@@ -78,6 +78,8 @@ export const QueueItem = z.strictObject({
   state: z.enum(['ok', 'warning', 'breached']),
   dueAt: z.string(),
   remainingMinutes: z.number(),
+  /** The commitment counts business hours (`<n>bh`): remainingMinutes are business minutes. */
+  business: z.boolean(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 

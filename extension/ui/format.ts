@@ -1,15 +1,14 @@
 /** How numbers, durations and dates read on the badge and the card. */
+import { formatDuration } from './duration';
 
-/** "1h 35m", "25m", "2d 3h": whole minutes, the two largest units. */
-export function formatDuration(totalMinutes: number): string {
-  const minutes = Math.max(0, Math.floor(totalMinutes));
+/**
+ * Time on an SLA clock as the badge, the card and the popup show it: the shared formatDuration
+ * (`1h 35m`, `2d 3h`, `3bh 20m` when `business`), but `less than 1m` rather than `0m` while the
+ * last minute runs.
+ */
+export function formatClockTime(minutes: number, business = false): string {
   if (minutes < 1) return 'less than 1m';
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
-  if (hours > 0) return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
-  return `${rest}m`;
+  return formatDuration(minutes, business);
 }
 
 /** Scores are kept to one decimal by the engine; the badge shows whole points. */

@@ -7,7 +7,7 @@
  * the due instant in either direction.
  */
 import type { SlaView } from '../lib/protocol';
-import { formatDuration, lowerFirst } from './format';
+import { formatClockTime, lowerFirst } from './format';
 
 const MINUTE = 60_000;
 
@@ -53,14 +53,14 @@ export function urgentSla(slas: readonly SlaView[], receivedAt: number, now: num
   return mostUrgent(slas.map((sla) => readSla(sla, receivedAt, now)));
 }
 
-/** "due in 1h 35m", "overdue by 25m", "met", "met late". */
+/** "due in 1h 35m", "overdue by 25m", "due in 3bh 20m" (business hours), "met", "met late". */
 export function slaStatusText(reading: SlaReading): string {
-  const { state, minutes } = reading;
+  const { state, minutes, sla } = reading;
   if (state === 'met') return 'met';
   if (state === 'late') return 'met late';
-  if (state === 'breached') return minutes !== undefined && minutes < 0 ? `overdue by ${formatDuration(-minutes)}` : 'overdue';
+  if (state === 'breached') return minutes !== undefined && minutes < 0 ? `overdue by ${formatClockTime(-minutes, sla.business)}` : 'overdue';
   if (minutes === undefined) return 'open';
-  return minutes > 0 ? `due in ${formatDuration(minutes)}` : 'due now';
+  return minutes > 0 ? `due in ${formatClockTime(minutes, sla.business)}` : 'due now';
 }
 
 /** The clause of the badge's accessible name: "first touch due in 1h 35m". */
@@ -68,11 +68,11 @@ export function slaPhrase(reading: SlaReading): string {
   return `${lowerFirst(reading.sla.label)} ${slaStatusText(reading)}`;
 }
 
-/** Compact text beside the SLA shape on the badge, for clocks that need attention ("25m", "−1h"). */
+/** Compact text beside the SLA shape on the badge, for clocks that need attention ("25m", "−1h", "−3bh 5m"). */
 export function slaShortText(reading: SlaReading): string | null {
-  const { state, minutes } = reading;
+  const { state, minutes, sla } = reading;
   if (minutes === undefined) return null;
-  if (state === 'breached') return `\u2212${formatDuration(Math.max(1, -minutes))}`;
-  if (state === 'warning') return formatDuration(Math.max(0, minutes));
+  if (state === 'breached') return `\u2212${formatClockTime(Math.max(1, -minutes), sla.business)}`;
+  if (state === 'warning') return formatClockTime(Math.max(0, minutes), sla.business);
   return null;
 }

@@ -3,7 +3,7 @@
 // background's (queue.ts byUrgency); the popup only draws it.
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueItem, Status } from '../../lib/protocol';
-import { formatDateTime, formatDuration } from '../../ui/format';
+import { formatClockTime, formatDateTime } from '../../ui/format';
 import { formatAge } from '../../background/crm-age';
 
 const numbers = new Intl.NumberFormat();
@@ -133,8 +133,8 @@ function Queue({ data }: { data: Status }) {
 
 /**
  * The time under the state word: "46d 6h" under "Overdue" (said once, not "Overdue 46d 6h
- * overdue"), "20m left" under "Due soon" or "On track".
+ * overdue"), "20m left" under "Due soon" or "On track"; "3bh 20m left" on a business-hours clock.
  */
 export function timeText(item: QueueItem): string {
-  return item.remainingMinutes < 0 ? formatDuration(-item.remainingMinutes) : `${formatDuration(item.remainingMinutes)} left`;
+  return item.remainingMinutes < 0 ? formatClockTime(-item.remainingMinutes, item.business) : `${formatClockTime(item.remainingMinutes, item.business)} left`;
 }

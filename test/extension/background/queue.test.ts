@@ -5,7 +5,7 @@ import { ownerSpellings } from '../../../extension/background/service';
 import type { QueueItem } from '../../../extension/lib/protocol';
 
 function item(leadId: string, state: QueueItem['state'], remainingMinutes: number, dueAt = '2026-11-20T12:00:00.000Z'): QueueItem {
-  return { leadId, name: null, company: null, stage: 'MQL', commitment: 'c', state, dueAt, remainingMinutes };
+  return { leadId, name: null, company: null, stage: 'MQL', commitment: 'c', state, dueAt, remainingMinutes, business: false };
 }
 
 describe('my SLA queue order', () => {

@@ -358,16 +358,27 @@ describe('status', () => {
     await start({ samples: jsonl(leads) }).ready();
     const all = await deliver({ leadpact: 1, kind: 'status', payload: {} }, popupSender);
     if (!all.ok) throw new Error(all.error);
-    const queue = (all.response as { queue: Array<{ leadId: string; state: string; remainingMinutes: number }> }).queue;
-    expect(queue.map((item) => [item.leadId, item.state, item.remainingMinutes])).toEqual([
-      ['lead-other', 'breached', -120],
-      ['lead-late', 'breached', -60],
-      ['lead-warn', 'warning', 20],
-      ['lead-ada', 'ok', 60],
+    const queue = (all.response as { queue: Array<{ leadId: string; state: string; remainingMinutes: number; business: boolean }> }).queue;
+    expect(queue.map((item) => [item.leadId, item.state, item.remainingMinutes, item.business])).toEqual([
+      ['lead-other', 'breached', -120, false],
+      ['lead-late', 'breached', -60, false],
+      ['lead-warn', 'warning', 20, false],
+      ['lead-ada', 'ok', 60, false],
     ]);
     await saveSettings({ repName: 'Carmen Ruiz' });
     const mine = await deliver({ leadpact: 1, kind: 'status', payload: {} }, popupSender);
     expect(mine).toMatchObject({ response: { queueOwner: 'Carmen Ruiz', queueTotal: 3 } });
+  });
+
+  test('says which clocks count business hours, so the popup writes them in bh', async () => {
+    const bundle = testBundle();
+    bundle.sla.commitments[0]!.within = '8bh';
+    bundle.sla.commitments[0]!.warn = '2bh';
+    await start({ bundle, samples: jsonl([ada()]) }).ready();
+    const all = await deliver({ leadpact: 1, kind: 'status', payload: {} }, popupSender);
+    if (!all.ok) throw new Error(all.error);
+    const queue = (all.response as { queue: Array<{ leadId: string; business: boolean }> }).queue;
+    expect(queue.map((item) => [item.leadId, item.business])).toEqual([['lead-ada', true]]);
   });
 });
 

@@ -16,8 +16,8 @@ afterEach(() => {
   root.remove();
 });
 
-function item(leadId: string, state: QueueItem['state'], remainingMinutes: number): QueueItem {
-  return { leadId, name: `Person ${leadId}`, company: 'Acme', stage: 'MQL', commitment: 'First touch', state, dueAt: '2026-11-20T12:00:00.000Z', remainingMinutes };
+function item(leadId: string, state: QueueItem['state'], remainingMinutes: number, business = false): QueueItem {
+  return { leadId, name: `Person ${leadId}`, company: 'Acme', stage: 'MQL', commitment: 'First touch', state, dueAt: '2026-11-20T12:00:00.000Z', remainingMinutes, business };
 }
 
 const status: Status = {
@@ -82,5 +82,11 @@ describe('popup', () => {
   test('time text says the overdue time once (the state word says overdue), and what is left otherwise', () => {
     expect(timeText(item('x', 'breached', -5))).toBe('5m');
     expect(timeText(item('x', 'ok', 0))).toBe('less than 1m left');
+  });
+
+  test('time text on a business-hours clock is in business hours, however many: never days', () => {
+    expect(timeText(item('x', 'breached', -(29 * 60 + 37), true))).toBe('29bh 37m');
+    expect(timeText(item('x', 'ok', 3000, true))).toBe('50bh left');
+    expect(timeText(item('x', 'ok', 3000))).toBe('2d 2h left');
   });
 });
