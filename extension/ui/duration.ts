@@ -17,21 +17,25 @@ const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
  *   `bh` unit and their minutes, never days, since a business day is not 24 hours: `3bh 20m`,
  *   `29bh 37m`, `50bh`. The minutes stay at any size: a reader checking a breach needs the figure.
  *
+ * `hourUnit` writes business hours another way where the words around them already say they
+ * are business hours: the badge and card write `29h 37m` (DESIGN 7's "first touch due in 1h 35m"),
+ * since a screen reader spells `bh` out letter by letter.
+ *
  * The sign is the caller's to say ("overdue by", "ago", a minus sign): pass the magnitude. A
  * negative amount reads `0m`.
  */
-export function formatDuration(minutes: number, business = false): string {
+export function formatDuration(minutes: number, business = false, hourUnit = business ? 'bh' : 'h'): string {
   const total = Math.max(0, Math.round(minutes));
   if (total < MINUTES_PER_HOUR) return `${total}m`;
-  if (business) return businessHours(total);
+  if (business) return businessHours(total, hourUnit);
   return wallClock(total);
 }
 
 /** `3bh 20m`, `50bh`: hours however many, then the minutes unless there are none. */
-function businessHours(total: number): string {
+function businessHours(total: number, unit: string): string {
   const hours = Math.floor(total / MINUTES_PER_HOUR);
   const rest = total % MINUTES_PER_HOUR;
-  return rest > 0 ? `${hours}bh ${rest}m` : `${hours}bh`;
+  return rest > 0 ? `${hours}${unit} ${rest}m` : `${hours}${unit}`;
 }
 
 /** `3h 20m`, `3h` under a day; `2d 4h`, `2d` from a day up (the minutes go). */

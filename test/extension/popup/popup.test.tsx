@@ -84,9 +84,9 @@ describe('popup', () => {
     expect(timeText(item('x', 'ok', 0))).toBe('less than 1m left');
   });
 
-  test('time text on a business-hours clock is in business hours, however many: never days', () => {
-    expect(timeText(item('x', 'breached', -(29 * 60 + 37), true))).toBe('29bh 37m');
-    expect(timeText(item('x', 'ok', 3000, true))).toBe('50bh left');
+  test('time text on a business-hours clock is in hours, however many: never days', () => {
+    expect(timeText(item('x', 'breached', -(29 * 60 + 37), true))).toBe('29h 37m');
+    expect(timeText(item('x', 'ok', 3000, true))).toBe('50h left');
     expect(timeText(item('x', 'ok', 3000))).toBe('2d 2h left');
   });
 });

@@ -38,6 +38,13 @@ describe('formatDuration: one way to write a duration, for the extension, leadpa
     expect(formatDuration(3000, true)).toBe('50bh');
   });
 
+  test('writes business hours with another unit where the words around say what they are', () => {
+    expect(formatDuration(1777, true, 'h')).toBe('29h 37m');
+    expect(formatDuration(3000, true, 'h')).toBe('50h');
+    expect(formatDuration(45, true, 'h')).toBe('45m');
+    expect(formatDuration(3000, false, 'h')).toBe('2d 2h'); // wall time keeps its days
+  });
+
   test('rounds to whole minutes first', () => {
     expect(formatDuration(59.4)).toBe('59m');
     expect(formatDuration(59.6)).toBe('1h');
