@@ -13,6 +13,9 @@
 //    the first frame after its insertion.
 // 3. The same time to badge with the built extension itself loaded into Chromium (its service
 //    worker answering from IndexedDB over runtime messaging), on a routed https://mail.google.com.
+// For both, the part the extension adds: per row, its badge's frame minus the first frame after
+// the row's insertion in the same page (the page's own rendering of 200 rows takes 75-125 ms on
+// the 2-core benchmark machine, and no badge can be painted before its row is).
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -160,10 +163,15 @@ interface Measurement {
   max: number;
   longestTask: number;
   badges: number;
+  /**
+   * p95 over rows of (badge frame - the first frame after the row's insertion, in the same page):
+   * what the extension adds to the page's own rendering, whatever that costs on this machine.
+   */
+  addedP95: number;
 }
 
 /** Runs in the page: inserts the rows on the schedule, returns per-row latencies and the longest task. */
-async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extension'; batches: number; perBatch: number; gapMs: number }): Promise<{ latencies: number[]; badges: number }> {
+async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extension'; batches: number; perBatch: number; gapMs: number }): Promise<{ latencies: number[]; added: number[]; badges: number }> {
   const w = window as unknown as { makeRow(i: number): HTMLElement; leadpactBench?: { start(): () => void } };
   const frame = () => new Promise<number>((resolve) => requestAnimationFrame((t) => resolve(t)));
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -175,6 +183,8 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
 
   const insertedAt = new Map<string, number>();
   const shownAt = new Map<string, number>();
+  /** The first frame after each row's insertion: where the page alone could paint it. */
+  const pageFrameAt = new Map<string, number>();
   const rowKey = (el: Element | null) => el?.closest('tr')?.getAttribute('data-bench-row') ?? '';
   const pending: string[] = [];
   const watcher = new MutationObserver((records) => {
@@ -206,12 +216,13 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
     const t0 = performance.now();
     rows.append(fragment);
     for (const key of keys) insertedAt.set(key, t0);
-    if (options.mode === 'baseline') {
-      requestAnimationFrame(() => {
-        const t = performance.now();
-        for (const key of keys) shownAt.set(key, t);
-      });
-    }
+    requestAnimationFrame(() => {
+      const t = performance.now();
+      for (const key of keys) {
+        pageFrameAt.set(key, t);
+        if (options.mode === 'baseline') shownAt.set(key, t);
+      }
+    });
     await sleep(options.gapMs);
   }
   const deadline = performance.now() + 5000;
@@ -219,10 +230,11 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
   await frame();
   watcher.disconnect();
   const latencies = Array.from(insertedAt, ([key, t0]) => (shownAt.get(key) ?? Number.POSITIVE_INFINITY) - t0);
+  const added = Array.from(insertedAt.keys(), (key) => (shownAt.get(key) ?? Number.POSITIVE_INFINITY) - (pageFrameAt.get(key) ?? Number.NaN));
   const badges = document.querySelectorAll('leadpact-badge').length;
   stop();
   rows.replaceChildren();
-  return { latencies, badges };
+  return { latencies, added, badges };
 }
 
 interface TraceEvent {
@@ -252,6 +264,22 @@ function percentile(values: number[], p: number): number {
 }
 
 const median = (values: number[]) => percentile(values, 50);
+
+/**
+ * What the extension adds to the page's own rendering: a badge cannot be painted before the
+ * frame that paints its row, and that frame's time is the page's (its layout of the rows on this
+ * machine), so the time to badge is reported beside the part the extension controls.
+ */
+function addedResult(label: string, runs: Measurement[], p95: number): BenchResult {
+  const added = median(runs.map((m) => m.addedP95));
+  return {
+    name: `added to the page's first frame p95, ${label}`,
+    value: added,
+    unit: 'ms',
+    note: `per row, badge frame minus the first frame after the row's insertion in the same page (0: the badge is in the first frame the page can paint after its own); ` +
+      `median of ${runs.length} runs, beside a time to badge of ${p95.toFixed(1)} ms`,
+  };
+}
 
 interface Scenario {
   label: string;
@@ -299,6 +327,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
             max: Math.max(...measured.latencies),
             longestTask: longestMainThreadTask(trace),
             badges: measured.badges,
+            addedP95: percentile(measured.added, 95),
           });
         }
       }
@@ -318,6 +347,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
         note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
+      results.push(addedResult(`harness, ${scenario.label}`, runs.with, p95));
       results.push({
         name: `longest main-thread task, ${scenario.label}`,
         value: task,
@@ -388,7 +418,7 @@ async function realExtensionLatency(extensionDir: string, baselines: Map<Scenari
         const page = await open();
         const m = await page.evaluate(measureInPage, { mode: 'extension', batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs } as const);
         await page.close();
-        measured.push({ p95: percentile(m.latencies, 95), max: Math.max(...m.latencies), longestTask: Number.NaN, badges: m.badges });
+        measured.push({ p95: percentile(m.latencies, 95), max: Math.max(...m.latencies), longestTask: Number.NaN, badges: m.badges, addedP95: percentile(m.added, 95) });
       }
       const p95 = median(measured.map((m) => m.p95));
       const baseP95 = baselines.get(scenario) ?? Number.NaN;
@@ -403,6 +433,7 @@ async function realExtensionLatency(extensionDir: string, baselines: Map<Scenari
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
         note: `Chromium with the built extension (service worker lookups over runtime messaging and IndexedDB), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(measured.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
+      results.push(addedResult(`real extension, ${scenario.label}`, measured, p95));
     }
     return results;
   } finally {
