@@ -8,7 +8,9 @@
 //    page-side code is the real runner, Gmail site module and badge, bundled for the page with a
 //    fake background (an async answer after ~2 ms, half the people leads, half estimates).
 //    Figures: time from a row's insertion to the first animation frame that can paint its badge
-//    (p95, target < 100 ms), and the longest task on the renderer main thread (from a Chromium trace).
+//    (p95, target < 100 ms), the longest task on the renderer main thread (from a Chromium trace),
+//    and the most time the harness's own script ran within one task (target < 50 ms: the page's
+//    rendering of 200 rows is a long task of its own, with or without us).
 //    Baseline: the same inbox and schedule without the extension, where a row can be painted in
 //    the first frame after its insertion.
 // 3. The same time to badge with the built extension itself loaded into Chromium (its service
@@ -134,8 +136,11 @@ window.leadpactBench = {
 `;
 }
 
+/** The harness script's name in traces (FunctionCall events carry it), to tell its work from the page's. */
+const HARNESS_URL = 'leadpact-bench-harness.js';
+
 async function bundleHarness(work: string): Promise<string> {
-  return bundleForPage(work, 'harness-entry.js', harnessSource());
+  return `${await bundleForPage(work, 'harness-entry.js', harnessSource())}\n//# sourceURL=${HARNESS_URL}\n`;
 }
 
 /** The inbox page: Google bar, a thread list table, and the row factory. */
@@ -162,6 +167,8 @@ interface Measurement {
   p95: number;
   max: number;
   longestTask: number;
+  /** The most time the harness's own script took within one main-thread task (trace), ms. */
+  ourLongestWork: number;
   badges: number;
   /**
    * p95 over rows of (badge frame - the first frame after the row's insertion, in the same page):
@@ -242,18 +249,49 @@ interface TraceEvent {
   ph: string;
   pid: number;
   tid: number;
+  /** Microseconds. */
+  ts: number;
   dur?: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { url?: string } };
 }
 
-/** The longest task (ms) on a renderer main thread in a Chromium trace ('toplevel' RunTask events). */
-function longestMainThreadTask(trace: Buffer): number {
+/** The events on renderer main threads of a Chromium trace, and its tasks ('toplevel' RunTask events). */
+function mainThreadEvents(trace: Buffer): { events: TraceEvent[]; tasks: TraceEvent[] } {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
-  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const all = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const mainThreads = new Set(all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const events = all.filter((e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`));
+  return { events, tasks: events.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') };
+}
+
+/** The longest task (ms) on a renderer main thread: the page's own work and rendering included. */
+function longestMainThreadTask(trace: Buffer): number {
+  return Math.max(0, ...mainThreadEvents(trace).tasks.map((task) => (task.dur ?? 0) / 1000));
+}
+
+/**
+ * The most time (ms) the harness's own script (the runner, site module and badges) ran within one
+ * main-thread task: its FunctionCall events (callbacks, observers, timers, listeners), overlaps
+ * counted once. What "the extension adds no task over 50 ms" is about, apart from the page's work.
+ */
+function longestHarnessWork(trace: Buffer): number {
+  const { events, tasks } = mainThreadEvents(trace);
+  const calls = events
+    .filter((e) => e.name === 'FunctionCall' && e.args?.data?.url === HARNESS_URL)
+    .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
+    .sort((a, b) => a[0] - b[0]);
   let longest = 0;
-  for (const e of events) {
-    if (e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mainThreads.has(`${e.pid}:${e.tid}`)) longest = Math.max(longest, (e.dur ?? 0) / 1000);
+  for (const task of tasks) {
+    const end = task.ts + (task.dur ?? 0);
+    let covered = 0;
+    let reached = -Infinity;
+    for (const [from, to] of calls) {
+      if (from < task.ts || from > end) continue;
+      const start = Math.max(from, reached);
+      if (to > start) covered += to - start;
+      reached = Math.max(reached, to);
+    }
+    longest = Math.max(longest, covered / 1000);
   }
   return longest;
 }
@@ -326,6 +364,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
             p95: percentile(measured.latencies, 95),
             max: Math.max(...measured.latencies),
             longestTask: longestMainThreadTask(trace),
+            ourLongestWork: longestHarnessWork(trace),
             badges: measured.badges,
             addedP95: percentile(measured.added, 95),
           });
@@ -348,6 +387,15 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
         note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
       results.push(addedResult(`harness, ${scenario.label}`, runs.with, p95));
+      const ours = median(runs.with.map((m) => m.ourLongestWork));
+      results.push({
+        name: `longest extension work in one task, ${scenario.label}`,
+        value: ours,
+        unit: 'ms',
+        target: '< 50 ms',
+        ok: ours < 50,
+        note: `Chromium trace: the harness's own script (runner, site module, badges) within one renderer main-thread task, median of ${RUNS} runs`,
+      });
       results.push({
         name: `longest main-thread task, ${scenario.label}`,
         value: task,
@@ -418,7 +466,7 @@ async function realExtensionLatency(extensionDir: string, baselines: Map<Scenari
         const page = await open();
         const m = await page.evaluate(measureInPage, { mode: 'extension', batches: scenario.batches, perBatch: scenario.perBatch, gapMs: scenario.gapMs } as const);
         await page.close();
-        measured.push({ p95: percentile(m.latencies, 95), max: Math.max(...m.latencies), longestTask: Number.NaN, badges: m.badges, addedP95: percentile(m.added, 95) });
+        measured.push({ p95: percentile(m.latencies, 95), max: Math.max(...m.latencies), longestTask: Number.NaN, ourLongestWork: Number.NaN, badges: m.badges, addedP95: percentile(m.added, 95) });
       }
       const p95 = median(measured.map((m) => m.p95));
       const baseP95 = baselines.get(scenario) ?? Number.NaN;
