@@ -6,7 +6,8 @@
 // 2. Badge latency in Chromium (playwright-core, /usr/bin/chromium): a Gmail-shaped inbox of 200
 //    rows inserted as an infinite list would (20 batches of 10, 50 ms apart) and all at once. The
 //    page-side code is the real runner, Gmail site module and badge, bundled for the page with a
-//    fake background (an async answer after ~2 ms, half the people leads, half estimates).
+//    fake background (a Web Worker that answers after ~2 ms, as the service worker answers from
+//    another thread; half the people leads, half estimates).
 //    Figures: time from a row's insertion to the first animation frame that can paint its badge
 //    (p95, target < 100 ms), the longest task on the renderer main thread (from a Chromium trace),
 //    and the most time the harness's own script ran within one task (target < 50 ms: the page's
@@ -113,6 +114,15 @@ const lead = (key, i) => ({
 });
 const estimate = { fit: 45, grade: 'C', persona: null, fired: [], rulesVersion: '2026.11.3' };
 
+// The fake background answers from another thread, as the extension's service worker does: a
+// worker that replies ~2 ms after it is asked, its reply a message task on the page's thread (a
+// timer on the page's own thread would be queued behind the page's rendering differently).
+const background = new Worker(URL.createObjectURL(new Blob(['onmessage = (e) => setTimeout(() => postMessage(e.data), 2);'], { type: 'text/javascript' })));
+const replies = new Map();
+let asked = 0;
+background.onmessage = (event) => { replies.get(event.data)?.(); replies.delete(event.data); };
+const backgroundRoundTrip = () => new Promise((resolve) => { const id = ++asked; replies.set(id, resolve); background.postMessage(id); });
+
 window.leadpactBench = {
   lookups: 0,
   start() {
@@ -121,7 +131,7 @@ window.leadpactBench = {
     runSite(ctx, site, {
       lookup: async (people) => {
         window.leadpactBench.lookups++;
-        await new Promise((resolve) => setTimeout(resolve, 2)); // a runtime message round trip
+        await backgroundRoundTrip();
         return people.map((p, i) => {
           const n = Number(/\\d+/.exec(p.key)?.[0] ?? i);
           return n % 2 === 0 ? { key: p.key, found: true, lead: lead(p.key, n) } : { key: p.key, found: false, estimate };
@@ -384,7 +394,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
         ratio: baseP95 / p95,
         target: '< 100 ms',
         ok: p95 < LATENCY_TARGET_MS && badges === ROWS,
-        note: `Chromium, page-side code with a fake background (~2 ms answers), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
+        note: `Chromium, page-side code with a fake background (a worker, ~2 ms answers), median of ${RUNS} runs, load average ${loadavg()[0]!.toFixed(1)}; worst row ${median(runs.with.map((m) => m.max)).toFixed(1)} ms; ${badges}/${ROWS} rows badged`,
       });
       results.push(addedResult(`harness, ${scenario.label}`, runs.with, p95));
       const ours = median(runs.with.map((m) => m.ourLongestWork));
