@@ -14,11 +14,12 @@ const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
  * - Wall-clock time: `3h 20m`, `3h`, `2d 4h`, `2d`: days of 24 hours, at most two units, no zero
  *   second unit.
  * - Business time (`business`, the minutes an SLA calendar counts as working time): hours with a
- *   `bh` unit and their minutes, never days, since a business day is not 24 hours: `3bh 20m`,
- *   `29bh 37m`, `50bh`. The minutes stay at any size: a reader checking a breach needs the figure.
+ *   `bh` unit, never days, since a business day is not 24 hours: `3bh 20m`, `9bh 59m`, then whole
+ *   hours from 10 up (`29bh`, `163bh`), as wall time drops its minutes from a day up: two figures
+ *   are enough to read a clock by, and the badge has little room.
  *
  * `hourUnit` writes business hours another way where the words around them already say they
- * are business hours: the badge and card write `29h 37m` (DESIGN 7's "first touch due in 1h 35m"),
+ * are business hours: the badge and card write `3h 20m`, `29h` (DESIGN 7's "first touch due in 1h 35m"),
  * since a screen reader spells `bh` out letter by letter.
  *
  * The sign is the caller's to say ("overdue by", "ago", a minus sign): pass the magnitude. A
@@ -31,11 +32,11 @@ export function formatDuration(minutes: number, business = false, hourUnit = bus
   return wallClock(total);
 }
 
-/** `3bh 20m`, `50bh`: hours however many, then the minutes unless there are none. */
+/** `3bh 20m`, `50bh`: hours however many, with their minutes (unless none) below 10 hours. */
 function businessHours(total: number, unit: string): string {
   const hours = Math.floor(total / MINUTES_PER_HOUR);
   const rest = total % MINUTES_PER_HOUR;
-  return rest > 0 ? `${hours}${unit} ${rest}m` : `${hours}${unit}`;
+  return rest > 0 && hours < 10 ? `${hours}${unit} ${rest}m` : `${hours}${unit}`;
 }
 
 /** `3h 20m`, `3h` under a day; `2d 4h`, `2d` from a day up (the minutes go). */

@@ -68,7 +68,7 @@ export function slaPhrase(reading: SlaReading): string {
   return `${lowerFirst(reading.sla.label)} ${slaStatusText(reading)}`;
 }
 
-/** Compact text beside the SLA shape on the badge, for clocks that need attention ("25m", "−1h", "−3bh 5m"). */
+/** Compact text beside the SLA shape on the badge, for clocks that need attention ("25m", "−1h", "−3h 5m" on a business-hours clock). */
 export function slaShortText(reading: SlaReading): string | null {
   const { state, minutes, sla } = reading;
   if (minutes === undefined) return null;

@@ -14,7 +14,7 @@ export function escapeHtml(text: string): string {
 
 const pct = (x: number | null, digits = 0) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
 
-/** How late a breached lead is: `29bh 37m` on a business-hours commitment, else `2d 4h`. */
+/** How late a breached lead is: `29bh` on a business-hours commitment, else `2d 4h`. */
 function lateText(lead: SlaRow['breachedLeads'][number]): string {
   return formatDuration(lead.lateMinutes, lead.businessTime);
 }

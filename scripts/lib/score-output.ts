@@ -241,7 +241,7 @@ function explainLines(fired: readonly Fired[], width: number): string {
 
 /**
  * The commitments in a few words: `mql-first-touch warning, 1h 35m left`; the commitments named in
- * `business` count business hours: `mql-first-touch breached 12bh 5m ago`.
+ * `business` count business hours: `mql-first-touch breached 12bh ago`.
  */
 export function slaSummary(states: readonly SlaState[], business: ReadonlySet<string> = new Set()): string {
   if (states.length === 0) return '-';

@@ -64,7 +64,7 @@ describe('accessible names', () => {
       leadView({ sla: [{ ...leadView().sla[0]!, business: true, state, dueAt, remainingMinutes }] });
     // 29 business hours 37 minutes: days away on the wall clock, but not "1d 5h".
     const open = businessClock(29 * 60 + 37, '2026-11-27T12:37:00Z', 'ok');
-    expect(leadBadgeName(open, NOW, NOW)).toBe('Lead score 72, grade B, MQL, first touch due in 29h 37m');
+    expect(leadBadgeName(open, NOW, NOW)).toBe('Lead score 72, grade B, MQL, first touch due in 29h');
     const overdue = businessClock(-65, '2026-11-20T16:00:00Z', 'breached');
     expect(leadBadgeName(overdue, NOW, NOW)).toBe('Lead score 72, grade B, MQL, first touch overdue by 1h 5m');
   });
@@ -135,7 +135,7 @@ describe('the badge', () => {
       { minutes: 20, state: 'warning', shape: 'shape-warning', short: '20m' },
       { minutes: -10, state: 'breached', shape: 'shape-breached', short: '\u221210m' },
       { minutes: -125, state: 'breached', shape: 'shape-breached', short: '\u22122h 5m' },
-      { minutes: -1745, state: 'breached', shape: 'shape-breached', short: '\u221229h 5m', business: true },
+      { minutes: -1745, state: 'breached', shape: 'shape-breached', short: '\u221229h', business: true },
     ] as const;
     for (const { minutes, state, shape, short, ...rest } of states) {
       const due = new Date(NOW + minutes * MINUTE).toISOString();

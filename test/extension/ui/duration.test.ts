@@ -26,20 +26,23 @@ describe('formatDuration: one way to write a duration, for the extension, leadpa
     expect(formatDuration(2880)).toBe('2d');
   });
 
-  test('writes business time in business hours (bh) with their minutes, never in days', () => {
+  test('writes business time in business hours (bh), never in days, with minutes below 10 hours', () => {
     expect(formatDuration(60, true)).toBe('1bh');
     expect(formatDuration(61, true)).toBe('1bh 1m');
     expect(formatDuration(200, true)).toBe('3bh 20m');
+    expect(formatDuration(599, true)).toBe('9bh 59m');
     expect(formatDuration(600, true)).toBe('10bh');
-    expect(formatDuration(605, true)).toBe('10bh 5m');
-    expect(formatDuration(1439, true)).toBe('23bh 59m');
+    expect(formatDuration(605, true)).toBe('10bh');
+    expect(formatDuration(1439, true)).toBe('23bh');
     expect(formatDuration(1440, true)).toBe('24bh');
-    expect(formatDuration(1777, true)).toBe('29bh 37m');
+    expect(formatDuration(1777, true)).toBe('29bh');
     expect(formatDuration(3000, true)).toBe('50bh');
+    expect(formatDuration(69_682, true)).toBe('1161bh');
   });
 
   test('writes business hours with another unit where the words around say what they are', () => {
-    expect(formatDuration(1777, true, 'h')).toBe('29h 37m');
+    expect(formatDuration(1777, true, 'h')).toBe('29h');
+    expect(formatDuration(200, true, 'h')).toBe('3h 20m');
     expect(formatDuration(3000, true, 'h')).toBe('50h');
     expect(formatDuration(45, true, 'h')).toBe('45m');
     expect(formatDuration(3000, false, 'h')).toBe('2d 2h'); // wall time keeps its days
