@@ -21,6 +21,26 @@ export function isInert(element: Element): boolean {
   }
 }
 
+/**
+ * Whether `element` sits in the text that names one of its ancestors (an element the ancestor
+ * lists in aria-labelledby). Gmail's thread rows repeat the sender chip in such a label
+ * (`div.afn`, visually hidden): a badge there would be a tab stop nobody sees, and the row's
+ * accessible name would read the score twice. The visible chip is the one to badge.
+ */
+export function isInAncestorLabel(element: Element): boolean {
+  try {
+    for (let labelled = element.parentElement?.closest('[aria-labelledby]'); labelled; labelled = labelled.parentElement?.closest('[aria-labelledby]')) {
+      const ids = (labelled.getAttribute('aria-labelledby') ?? '').split(/\s+/);
+      for (let node = element.parentElement; node && node !== labelled; node = node.parentElement) {
+        if (node.id && ids.includes(node.id)) return true;
+      }
+    }
+  } catch {
+    // a detached or odd node: not a label copy
+  }
+  return false;
+}
+
 /** The document a root belongs to (the root itself when it is one). */
 export function documentOf(root: ParentNode): Document | null {
   const node = root as Node;

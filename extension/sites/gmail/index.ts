@@ -1,9 +1,10 @@
 /**
  * Gmail: people in thread-list rows and opened messages, found by their [email] chips.
- * Each chip is its own FoundPerson (a row can show the same sender twice: the visible chip and
- * the row's accessible label); the runner deduplicates by element.
+ * Each chip is its own FoundPerson (a row lists several senders; a thread shows the same person
+ * in several messages). The copy of a chip inside the row's accessible label (`div.afn`, named by
+ * the row's aria-labelledby, visually hidden) is not one: the visible chip beside it is badged.
  */
-import { attempt, documentOf, inDocumentOrder, isDocumentRoot, isInert, matchCatalogue, queryAllWithin, remember, reportMiss, selectorList, textOf } from '../dom.ts';
+import { attempt, documentOf, inDocumentOrder, isDocumentRoot, isInAncestorLabel, isInert, matchCatalogue, queryAllWithin, remember, reportMiss, selectorList, textOf } from '../dom.ts';
 import { normaliseEmail, parseMailboxes, personKey } from '../person.ts';
 import type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from '../types.ts';
 import { OWNER, OWNER_ME_NAMES, OWNER_TITLE, PERSON, WATCH_EXTRA } from './selectors.ts';
@@ -75,7 +76,7 @@ function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter, memo?: P
     const owners = ownerEmails(root, matches.map((m) => m.element), documentOf(root), onMiss, memo);
     for (const { element, selector } of matches) {
       attempt(onMiss, selector.id, () => {
-        if (isInert(element)) return;
+        if (isInert(element) || isInAncestorLabel(element)) return;
         // Fallbacks only where no [email] chip sits on, around or inside the element (no double badges).
         if (selector.id !== 'gmail.person.email-attr' && (element.closest(EMAIL_ATTR) || element.querySelector(EMAIL_ATTR))) return;
         const email = emailOf(element, selector.id);
