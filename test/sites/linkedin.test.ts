@@ -37,6 +37,16 @@ describe('LinkedIn profile page (2024, logged in)', () => {
     expect(found[0]!.element.tagName).toBe('H1');
   });
 
+  it('badges a side-panel person once, at the name link, when the entry also holds a "View profile" button', () => {
+    loadFixture(PROFILE);
+    const button = document.getElementById('navigation-index-browsemap-view-profile')!;
+    expect(button.closest('li')!.parentElement!.closest('li')).not.toBeNull(); // a list inside the entry's list item
+    const brams = find(PROFILE).filter((f) => f.person.linkedin === 'bram-okafor');
+    expect(brams).toHaveLength(1);
+    expect(brams[0]!.element).not.toBe(button);
+    expect(brams[0]!.person.name).toBe('Bram Okafor');
+  });
+
   it('never badges the signed-in member, the JSON copy in a script, or links back to the profile itself', () => {
     expect(readFixture(PROFILE)).toContain('/in/shadow-copy/');
     loadFixture(PROFILE);

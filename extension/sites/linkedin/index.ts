@@ -258,6 +258,29 @@ interface LinkCandidate {
   rank: number;
 }
 
+/**
+ * A card can hold another card that links the same person: the 2024 side panels put a "View
+ * profile" button in a list inside the entry's list item. Such a link belongs to the outermost card
+ * that links the person, so it competes with the name link there instead of being badged on its
+ * own (with "View profile" as the name).
+ */
+function mergeNestedCards(candidates: LinkCandidate[]): void {
+  const bySlug = new Map<string, LinkCandidate[]>();
+  for (const c of candidates) {
+    const same = bySlug.get(c.slug);
+    if (same) same.push(c);
+    else bySlug.set(c.slug, [c]);
+  }
+  for (const same of bySlug.values()) {
+    if (same.length < 2) continue;
+    for (const c of same) {
+      for (const other of same) {
+        if (other.card && c.card && other.card !== c.card && other.card.contains(c.card)) c.card = other.card;
+      }
+    }
+  }
+}
+
 function profileLinks(ctx: Context): void {
   const { onMiss } = ctx;
   if (SALES_PATH.test(ctx.url.pathname)) return; // Sales Navigator links read "View LinkedIn profile": handled by salesNavigator
@@ -280,6 +303,7 @@ function profileLinks(ctx: Context): void {
       candidates.push({ link, slug, name, card: closestOfCatalogue(link, PERSON_CARD) ?? link.parentElement, rank });
     });
   }
+  mergeNestedCards(candidates);
   // A card links one person several times (photo, name, sometimes a hidden-text ghost photo): badge the best-named link(s).
   const groupOf = (c: LinkCandidate) => c.card;
   const groupKeys = new Map<Element | null, Map<string, number>>();
