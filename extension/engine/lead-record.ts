@@ -8,7 +8,7 @@
  * test/engine/mapping.test.ts checks it against the schema itself (Ajv) on valid and broken leads.
  */
 import type { Lead } from './generated/rules';
-import { daysInMonth } from './values';
+import { daysInMonth, isCommonIsoInstant } from './values';
 
 export type LeadRecordResult = { ok: true; lead: Lead } | { ok: false; error: string };
 
@@ -115,6 +115,10 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:
 
 /** An ISO 8601 / RFC 3339 instant with a zone and real calendar values (no 30 February, no hour 24). */
 export function isIsoDateTime(text: string): boolean {
+  // Most instants are in the shape the engine reads digit by digit, checked the same way (ranges
+  // and days of the month included) for a fraction of the regular expression's cost: an import
+  // checks every event of every lead.
+  if (isCommonIsoInstant(text)) return true;
   const match = DATE_TIME.exec(text);
   if (!match) return false;
   const year = Number(match[1]);

@@ -101,6 +101,15 @@ export function parseInstantInto(value: unknown, out: Float64Array, index: numbe
   else if (!parseCommonIso(value, out, index)) out[index] = parseUncommonIso(value);
 }
 
+/**
+ * Whether `text` is in the common shape parseInstant reads digit by digit, with real calendar
+ * values: `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)`. A cheap first check for validators; false
+ * says only that the text needs a closer look.
+ */
+export function isCommonIsoInstant(text: string): boolean {
+  return parseCommonIso(text, parsed, 0);
+}
+
 /** parseInstant for the shapes parseCommonIso leaves out. */
 function parseUncommonIso(value: string): number {
   const shape = ISO_SHAPE.exec(value);

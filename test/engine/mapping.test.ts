@@ -410,4 +410,24 @@ describe('parseLeadRecord', () => {
     expect(isIsoDateTime('2026-11-19 10:00:00Z')).toBe(false);
     expect(isIsoDateTime('2026-11-19T10:00:00+0100')).toBe(false);
   });
+
+  it('answers as the regular expression and range checks do, fast path or not', () => {
+    // The reference: RFC 3339 in the engine's spelling, then real calendar and clock values.
+    const reference = (text: string): boolean => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+      if (!m) return false;
+      const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+      const days = new Date(Date.UTC(year, month, 0)).getUTCDate(); // days in that month (Date handles years 0-99 oddly; they are not drawn)
+      if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+      return m[7] === undefined || (Number(m[8]) <= 23 && Number(m[9]) <= 59);
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const instant = fc.tuple(
+      fc.integer({ min: 1900, max: 2400 }), two(13), two(32), two(25), two(61), two(61),
+      fc.constantFrom('', '.5', '.123', '.1234', '.'),
+      fc.constantFrom('Z', 'z', '+01:00', '-05:30', '+24:00', '+0100', '', '+23:59', '-00:60'),
+      fc.constantFrom('T', 't', ' '),
+    ).map(([y, mo, d, h, mi, s, frac, zone, sep]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${frac}${zone}`);
+    fc.assert(fc.property(instant, (text) => isIsoDateTime(text) === reference(text)), { numRuns: 5000 });
+  });
 });
