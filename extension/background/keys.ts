@@ -42,10 +42,11 @@ const legalForms = new Set([
   'gmbh', 'ag', 'kg', 'ug', 'sa', 'sl', 'slu', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'ab', 'as', 'oy', 'aps',
 ]);
 
+/** Text without any character outside ASCII: decomposing it and dropping marks changes nothing. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 function foldText(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  return (ASCII.test(value) ? value : value.normalize('NFKD').replace(/\p{M}/gu, ''))
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
