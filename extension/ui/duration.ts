@@ -1,6 +1,7 @@
 /**
- * How a length of time reads everywhere Leadpact shows one: SLA time left or overdue on the badge,
- * the card and the popup, in `leadpact score` and in the weekly report. Dependency-free, so the
+ * How an SLA clock's time left or overdue reads wherever Leadpact shows one: on the badge, the
+ * card and the popup, in `leadpact score` and in the weekly report (ages such as "3 h ago" are
+ * another matter). Dependency-free, so the
  * content scripts (size-budgeted) and the command line import the same function.
  */
 

@@ -53,7 +53,7 @@ export function urgentSla(slas: readonly SlaView[], receivedAt: number, now: num
   return mostUrgent(slas.map((sla) => readSla(sla, receivedAt, now)));
 }
 
-/** "due in 1h 35m", "overdue by 25m", "due in 3bh 20m" (business hours), "met", "met late". */
+/** "due in 1h 35m", "overdue by 25m", "due in 29h" (business hours: never days), "met", "met late". */
 export function slaStatusText(reading: SlaReading): string {
   const { state, minutes, sla } = reading;
   if (state === 'met') return 'met';

@@ -219,7 +219,7 @@ describe('the weekly report', () => {
     expect(md).toContain('| MQL to SAL | 2026-11 (73% gone) | 14% (1 of 7) vs 50% | behind | 3 more of these 7 to convert |');
   });
 
-  it('writes how late in business hours with their minutes or in wall-clock days, and explains bh only where it is used', async () => {
+  it('writes how late in business hours or in wall-clock days, and explains bh only where it is used', async () => {
     const report = fixtureReport();
     const [touch, meeting] = report.sla;
     const breach = touch!.breachedLeads[0]!;

@@ -120,7 +120,7 @@ describe('SLA summaries in the table', () => {
     expect(slaSummary([])).toBe('-');
     expect(slaSummary([{ ...base, id: 'first-touch', state: 'warning', remainingMinutes: 95 }], new Set(['first-touch']))).toBe('first-touch warning, 1bh 35m left');
     expect(slaSummary([{ ...base, id: 'meeting', state: 'breached', remainingMinutes: -1500 }])).toBe('meeting breached 1d 1h ago');
-    // Business hours keep their minutes however many there are, and never turn into days.
+    // Business hours never turn into days; from 10 up they drop their minutes, as days drop theirs.
     expect(slaSummary([{ ...base, id: 'first-touch', state: 'breached', remainingMinutes: -725 }], new Set(['first-touch']))).toBe('first-touch breached 12bh ago');
     expect(slaSummary([{ ...base, id: 'first-touch', state: 'ok', remainingMinutes: 3000 }], new Set(['first-touch']))).toBe('first-touch ok, 50bh left');
     expect(slaSummary([{ ...base, id: 'meeting', state: 'ok', remainingMinutes: 3000 }])).toBe('meeting ok, 2d 2h left');

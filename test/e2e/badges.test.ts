@@ -79,7 +79,7 @@ describe.skipIf(!chromium)('badges in Chromium with imported leads', () => {
       expect(ada.text.startsWith(`${score}`), `face "${ada.text}" starts with the score`).toBe(true);
       expect(ada.text).toContain(grade);
       // The face carries the short stage code (narrow columns); the full label is in the name.
-      // (The face's text runs its parts together: "85CMQL−6d 13h".)
+      // (The face's text runs its parts together: "85CMQL−157h".)
       expect(ada.text).toContain('MQL');
       expect(ada.text).not.toMatch(/Marketing qualified lead/);
       expect(ada.estimate).toBe(false);

@@ -3,6 +3,7 @@
 // background's (queue.ts byUrgency); the popup only draws it.
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueItem, Status } from '../../lib/protocol';
+import { formatDuration } from '../../ui/duration';
 import { formatClockTime, formatDateTime } from '../../ui/format';
 import { formatAge } from '../../background/crm-age';
 
@@ -127,14 +128,17 @@ function Queue({ data }: { data: Status }) {
         </ol>
       )}
       {total > data.queue.length && <p class="muted small">The {data.queue.length} most urgent of {numbers.format(total)}.</p>}
+      {data.queue.some((item) => item.business) && <p class="muted small">bh: business hours, counted only in the working hours of the SLA calendar.</p>}
     </section>
   );
 }
 
 /**
  * The time under the state word: "46d 6h" under "Overdue" (said once, not "Overdue 46d 6h
- * overdue"), "20m left" under "Due soon" or "On track"; "3bh 20m left" on a business-hours clock.
+ * overdue"), "20m left" under "Due soon" or "On track". A business-hours clock reads "3bh 20m
+ * left", "157bh": the queue mixes both kinds of clock, and a line under it says what bh is.
  */
 export function timeText(item: QueueItem): string {
-  return item.remainingMinutes < 0 ? formatClockTime(-item.remainingMinutes, item.business) : `${formatClockTime(item.remainingMinutes, item.business)} left`;
+  const time = (minutes: number) => (item.business && minutes >= 1 ? formatDuration(minutes, true) : formatClockTime(minutes));
+  return item.remainingMinutes < 0 ? time(-item.remainingMinutes) : `${time(item.remainingMinutes)} left`;
 }

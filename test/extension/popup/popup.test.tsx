@@ -69,6 +69,15 @@ describe('popup', () => {
     ]);
   });
 
+  test('explains bh under the queue only when a business-hours clock is listed', async () => {
+    await show(async () => status);
+    expect(root.querySelector('.queue')?.textContent).not.toContain('bh: business hours');
+    render(null, root);
+    await show(async () => ({ ...status, queue: [item('a', 'breached', -(157 * 60), true), item('b', 'ok', 300)] }));
+    expect([...root.querySelectorAll('.queue-list .time')].map((el) => el.textContent)).toEqual(['157bh', '5h left']);
+    expect(root.querySelector('.queue')?.textContent).toContain('bh: business hours');
+  });
+
   test('says so when no clock is running, and when the worker does not answer', async () => {
     await show(async () => ({ ...status, queue: [], queueTotal: 0 }));
     expect(root.textContent).toContain('No SLA clock is running on your leads.');
@@ -84,9 +93,11 @@ describe('popup', () => {
     expect(timeText(item('x', 'ok', 0))).toBe('less than 1m left');
   });
 
-  test('time text on a business-hours clock is in hours, however many: never days', () => {
-    expect(timeText(item('x', 'breached', -(29 * 60 + 37), true))).toBe('29h');
-    expect(timeText(item('x', 'ok', 3000, true))).toBe('50h left');
+  test('time text on a business-hours clock is in business hours (bh), however many: never days', () => {
+    expect(timeText(item('x', 'breached', -(29 * 60 + 37), true))).toBe('29bh');
+    expect(timeText(item('x', 'ok', 200, true))).toBe('3bh 20m left');
+    expect(timeText(item('x', 'ok', 3000, true))).toBe('50bh left');
+    expect(timeText(item('x', 'ok', 0, true))).toBe('less than 1m left');
     expect(timeText(item('x', 'ok', 3000))).toBe('2d 2h left');
   });
 });
