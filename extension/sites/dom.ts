@@ -22,23 +22,22 @@ export function isInert(element: Element): boolean {
 }
 
 /**
- * Whether `element` sits in the text that names one of its ancestors (an element the ancestor
- * lists in aria-labelledby). Gmail's thread rows repeat the sender chip in such a label
- * (`div.afn`, visually hidden): a badge there would be a tab stop nobody sees, and the row's
- * accessible name would read the score twice. The visible chip is the one to badge.
+ * The text that names one of `element`'s ancestors and holds `element`: `label` is an element the
+ * ancestor (`labelled`) lists in aria-labelledby. Gmail's thread rows repeat the sender chip in
+ * such a label (`div.afn`, visually hidden) beside the visible chip.
  */
-export function isInAncestorLabel(element: Element): boolean {
+export function ancestorLabel(element: Element): { labelled: Element; label: Element } | null {
   try {
     for (let labelled = element.parentElement?.closest('[aria-labelledby]'); labelled; labelled = labelled.parentElement?.closest('[aria-labelledby]')) {
       const ids = (labelled.getAttribute('aria-labelledby') ?? '').split(/\s+/);
       for (let node = element.parentElement; node && node !== labelled; node = node.parentElement) {
-        if (node.id && ids.includes(node.id)) return true;
+        if (node.id && ids.includes(node.id)) return { labelled, label: node };
       }
     }
   } catch {
-    // a detached or odd node: not a label copy
+    // a detached or odd node: in no label
   }
-  return false;
+  return null;
 }
 
 /** The document a root belongs to (the root itself when it is one). */

@@ -34,6 +34,15 @@ describe('Gmail thread list (2014 markup)', () => {
     }
   });
 
+  it('badges a chip in the row label when the row shows that person nowhere else', () => {
+    loadFixture(THREADLIST);
+    const row = document.getElementById(':3g')!;
+    row.querySelector('.yW [email]')!.remove(); // Ada's visible chip gone: the label copy is all there is
+    const adas = find(THREADLIST, row).filter((f) => f.person.email === ada.email);
+    expect(adas).toHaveLength(1);
+    expect(adas[0]!.element.closest('.afn')).not.toBeNull();
+  });
+
   it('gives each chip of the same person its own element when the label names another element', () => {
     loadFixture(THREADLIST);
     // The same label id on an unrelated element: the chips are no longer the row's label text.

@@ -4,7 +4,7 @@
  * in several messages). The copy of a chip inside the row's accessible label (`div.afn`, named by
  * the row's aria-labelledby, visually hidden) is not one: the visible chip beside it is badged.
  */
-import { attempt, documentOf, inDocumentOrder, isDocumentRoot, isInAncestorLabel, isInert, matchCatalogue, queryAllWithin, remember, reportMiss, selectorList, textOf } from '../dom.ts';
+import { ancestorLabel, attempt, documentOf, inDocumentOrder, isDocumentRoot, isInert, matchCatalogue, queryAllWithin, remember, reportMiss, selectorList, textOf } from '../dom.ts';
 import { normaliseEmail, parseMailboxes, personKey } from '../person.ts';
 import type { FoundPerson, MissReporter, PageMemo, PersonRef, Site } from '../types.ts';
 import { OWNER, OWNER_ME_NAMES, OWNER_TITLE, PERSON, WATCH_EXTRA } from './selectors.ts';
@@ -53,6 +53,20 @@ function ownerEmails(root: ParentNode, chips: Element[], doc: Document | null, o
   return owners;
 }
 
+/**
+ * A chip copied into the accessible label of its row, with the visible chip for the same address
+ * beside it in the row: a badge on the copy would be a tab stop nobody sees, and the row's name
+ * would read the score twice. The visible chip is badged. (A label chip with no visible copy is
+ * the only place the person shows, and keeps its badge.)
+ */
+function isLabelCopy(chip: Element): boolean {
+  const found = ancestorLabel(chip);
+  if (!found) return false;
+  const email = chip.getAttribute('email');
+  if (email === null) return false;
+  return queryAllWithin(found.labelled, EMAIL_ATTR).some((other) => other !== chip && !found.label.contains(other) && other.getAttribute('email') === email);
+}
+
 function emailOf(element: Element, selectorId: string): string | undefined {
   if (selectorId === 'gmail.person.email-attr') return normaliseEmail(element.getAttribute('email'));
   if (selectorId === 'gmail.person.hovercard-id') return normaliseEmail(element.getAttribute('data-hovercard-id'));
@@ -76,7 +90,7 @@ function findPeople(root: ParentNode, _url: URL, onMiss?: MissReporter, memo?: P
     const owners = ownerEmails(root, matches.map((m) => m.element), documentOf(root), onMiss, memo);
     for (const { element, selector } of matches) {
       attempt(onMiss, selector.id, () => {
-        if (isInert(element) || isInAncestorLabel(element)) return;
+        if (isInert(element) || isLabelCopy(element)) return;
         // Fallbacks only where no [email] chip sits on, around or inside the element (no double badges).
         if (selector.id !== 'gmail.person.email-attr' && (element.closest(EMAIL_ATTR) || element.querySelector(EMAIL_ATTR))) return;
         const email = emailOf(element, selector.id);
