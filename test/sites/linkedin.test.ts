@@ -47,6 +47,16 @@ describe('LinkedIn profile page (2024, logged in)', () => {
     expect(brams[0]!.person.name).toBe('Bram Okafor');
   });
 
+  it('badges a person once per card when two of its links are named alike', () => {
+    loadFixture(PROFILE);
+    // The name link as plain text, like the button: the same rank, so the first of them is badged.
+    const nameLink = document.querySelectorAll('a[href="https://www.linkedin.com/in/bram-okafor"]')[1]!;
+    nameLink.textContent = 'Bram Okafor';
+    const brams = find(PROFILE).filter((f) => f.person.linkedin === 'bram-okafor');
+    expect(brams).toHaveLength(1);
+    expect(brams[0]!.element).toBe(nameLink);
+  });
+
   it('never badges the signed-in member, the JSON copy in a script, or links back to the profile itself', () => {
     expect(readFixture(PROFILE)).toContain('/in/shadow-copy/');
     loadFixture(PROFILE);

@@ -319,10 +319,17 @@ function profileLinks(ctx: Context): void {
     if (!cardSlugs.has(card)) cardSlugs.set(card, slugFromHref(queryAllWithin(card, LINK_CSS).find((a) => isProfileRootLink(a.getAttribute('href')))?.getAttribute('href')));
     return cardSlugs.get(card);
   };
+  // One badge per person per card: the first of its best-named links (a photo link and a name
+  // link can both be plain text; a nested "View profile" can read like a name).
+  const badged = new Map<Element | null, Set<string>>();
   for (const c of candidates) {
     attempt(onMiss, 'linkedin.link.profile', () => {
       const top = groupKeys.get(groupOf(c))?.get(c.slug) ?? 0;
       if (c.rank === 0 || c.rank < top) return;
+      const slugs = badged.get(groupOf(c)) ?? new Set<string>();
+      if (slugs.has(c.slug)) return;
+      slugs.add(c.slug);
+      badged.set(groupOf(c), slugs);
       const cardSlug = c.card ? cardSlugOf(c.card) : undefined;
       const title = headlineOfLink(c.link, c.name, c.card, cardSlug === c.slug);
       const person: PersonRef = { linkedin: c.slug, name: c.name };
