@@ -464,9 +464,16 @@ export class LeadStore {
     const tx = this.db.transaction([claim.staging, 'meta'], 'readwrite', { durability: 'relaxed' });
     await this.checkClaim(tx as unknown as AnyTx, claim);
     // The plain object store: its puts go out without a promise and two listeners each (the
-    // wrapper's), which an import of 100k leads would pay 100k times. A failed put aborts the
-    // transaction, and tx.done rejects.
-    write(unwrap(tx.objectStore(claim.staging)));
+    // wrapper's), which an import of 100k leads would pay 100k times. A put that fails later aborts
+    // the transaction (tx.done rejects); one that throws at once (a value that cannot be stored)
+    // aborts it here, so none of the puts before it are kept.
+    try {
+      write(unwrap(tx.objectStore(claim.staging)));
+    } catch (error) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
     await tx.done;
   }
 

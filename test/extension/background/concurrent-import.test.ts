@@ -235,3 +235,18 @@ describe('the first-run seeding against a rep\'s import', () => {
     expect(await seedSampleLeads(worker, load, [])).toEqual({ seeded: false, reason: 'already-seeded' });
   });
 });
+
+describe('a staged write that cannot store a value', () => {
+  test('keeps none of its batch (the puts before the bad one are aborted with it), and the import can be discarded', async () => {
+    const store = await connect();
+    const staged = await store.beginImport('replace', { source: 'file', name: 'bad.jsonl' });
+    await staged.add([ada()]);
+    // A function cannot be stored: its put throws at once, after the batch's first put went out.
+    const unstorable = bob({ id: 'lead-fn', properties: { callback: () => 1 } as unknown as Lead['properties'] });
+    await expect(staged.add([bob(), unstorable])).rejects.toThrow();
+    const stagingName = (await store.db.get('meta', 'live')) === 'leads-b' ? 'leads-a' : 'leads-b';
+    expect((await store.db.getAll(stagingName)).map((stored) => stored.id)).toEqual(['lead-ada']);
+    await staged.discard();
+    expect(await liveIds(store)).toEqual([]);
+  });
+});
