@@ -17,8 +17,10 @@
 // 3. The same time to badge with the built extension itself loaded into Chromium (its service
 //    worker answering from IndexedDB over runtime messaging), on a routed https://mail.google.com.
 // For both, the part the extension adds: per row, its badge's frame minus the first frame after
-// the row's insertion in the same page (the page's own rendering of 200 rows takes 75-125 ms on
-// the 2-core benchmark machine, and no badge can be painted before its row is).
+// the row's insertion in the same page (the page's own rendering of 200 rows takes 75-140 ms on
+// the 2-core benchmark machine, and no badge can be painted before its row is), from the frames'
+// own timestamps. Times to badge are taken when the frame's callbacks run (performance.now()):
+// a frame's timestamp can be earlier than that, even earlier than the insertion.
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -200,7 +202,8 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
 
   const insertedAt = new Map<string, number>();
   const shownAt = new Map<string, number>();
-  /** The first frame after each row's insertion: where the page alone could paint it. */
+  /** Frame timestamps: of the frame each badge was first in, and of the first frame after each row's insertion (where the page alone could paint it). */
+  const shownFrameAt = new Map<string, number>();
   const pageFrameAt = new Map<string, number>();
   const rowKey = (el: Element | null) => el?.closest('tr')?.getAttribute('data-bench-row') ?? '';
   const pending: string[] = [];
@@ -212,9 +215,15 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
     }
     if (pending.length > 0) {
       const keys = pending.splice(0);
-      requestAnimationFrame(() => {
+      // When the frame's callbacks run (the time to badge), and the frame's own timestamp (the same
+      // for every callback of one frame: a badge in the row's first frame adds exactly 0 below).
+      requestAnimationFrame((frame) => {
         const t = performance.now();
-        for (const key of keys) if (!shownAt.has(key)) shownAt.set(key, t);
+        for (const key of keys) {
+          if (shownAt.has(key)) continue;
+          shownAt.set(key, t);
+          shownFrameAt.set(key, frame);
+        }
       });
     }
   });
@@ -233,11 +242,14 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
     const t0 = performance.now();
     rows.append(fragment);
     for (const key of keys) insertedAt.set(key, t0);
-    requestAnimationFrame(() => {
+    requestAnimationFrame((frame) => {
       const t = performance.now();
       for (const key of keys) {
-        pageFrameAt.set(key, t);
-        if (options.mode === 'baseline') shownAt.set(key, t);
+        pageFrameAt.set(key, frame);
+        if (options.mode === 'baseline') {
+          shownAt.set(key, t);
+          shownFrameAt.set(key, frame);
+        }
       }
     });
     await sleep(options.gapMs);
@@ -247,7 +259,7 @@ async function measureInPage(options: { mode: 'baseline' | 'harness' | 'extensio
   await frame();
   watcher.disconnect();
   const latencies = Array.from(insertedAt, ([key, t0]) => (shownAt.get(key) ?? Number.POSITIVE_INFINITY) - t0);
-  const added = Array.from(insertedAt.keys(), (key) => (shownAt.get(key) ?? Number.POSITIVE_INFINITY) - (pageFrameAt.get(key) ?? Number.NaN));
+  const added = Array.from(insertedAt.keys(), (key) => (shownFrameAt.get(key) ?? Number.POSITIVE_INFINITY) - (pageFrameAt.get(key) ?? Number.NaN));
   const badges = document.querySelectorAll('leadpact-badge').length;
   stop();
   rows.replaceChildren();
@@ -265,6 +277,8 @@ interface TraceEvent {
   args?: { name?: string; data?: { url?: string } };
 }
 
+const threadOf = (e: TraceEvent) => `${e.pid}:${e.tid}`;
+
 /** The events on renderer main threads of a Chromium trace, and its tasks ('toplevel' RunTask events). */
 function mainThreadEvents(trace: Buffer): { events: TraceEvent[]; tasks: TraceEvent[] } {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
@@ -281,22 +295,25 @@ function longestMainThreadTask(trace: Buffer): number {
 
 /**
  * The most time (ms) the harness's own script (the runner, site module and badges) ran within one
- * main-thread task: its FunctionCall events (callbacks, observers, timers, listeners), overlaps
- * counted once. What "the extension adds no task over 50 ms" is about, apart from the page's work.
+ * main-thread task: its FunctionCall events (callbacks, observers, timers, listeners) on the
+ * task's thread, overlaps counted once. What "the extension adds no task over 50 ms" is about,
+ * apart from the page's work. NaN when the trace holds none of its calls (then it measured nothing).
  */
 function longestHarnessWork(trace: Buffer): number {
   const { events, tasks } = mainThreadEvents(trace);
   const calls = events
     .filter((e) => e.name === 'FunctionCall' && e.args?.data?.url === HARNESS_URL)
-    .map((e) => [e.ts, e.ts + (e.dur ?? 0)] as const)
+    .map((e) => [e.ts, e.ts + (e.dur ?? 0), threadOf(e)] as const)
     .sort((a, b) => a[0] - b[0]);
+  if (calls.length === 0) return Number.NaN;
   let longest = 0;
   for (const task of tasks) {
     const end = task.ts + (task.dur ?? 0);
+    const thread = threadOf(task);
     let covered = 0;
     let reached = -Infinity;
-    for (const [from, to] of calls) {
-      if (from < task.ts || from > end) continue;
+    for (const [from, to, callThread] of calls) {
+      if (callThread !== thread || from < task.ts || from > end) continue;
       const start = Math.max(from, reached);
       if (to > start) covered += to - start;
       reached = Math.max(reached, to);
@@ -403,7 +420,7 @@ async function latencyBenchmark(work: string, extensionDir: string | null): Prom
         value: ours,
         unit: 'ms',
         target: '< 50 ms',
-        ok: ours < 50,
+        ok: ours < 50, // NaN (no calls seen) is not met
         note: `Chromium trace: the harness's own script (runner, site module, badges) within one renderer main-thread task, median of ${RUNS} runs`,
       });
       results.push({
