@@ -52,8 +52,17 @@ function foldText(value: string): string {
     .trim();
 }
 
-function normaliseCompany(value: string): string {
-  const words = foldText(value).split(' ').filter(Boolean);
+/** Initials written with dots ("S.A.", "B.V.", "S.L.U."), a word of their own. */
+const DOTTED_INITIALS = /(?<![\p{L}\p{N}])(?:\p{L}\.){2,}/gu;
+
+/**
+ * A company name without case, accents, punctuation, spacing or a trailing legal form. Dotted
+ * initials are read as one word ("S.A." as "SA"), so "Café Société, S.A." meets "Café Société SA"
+ * (`dotted: false` is how keys were made before: "cafe societe s a").
+ */
+function normaliseCompany(value: string, dotted = true): string {
+  const text = dotted ? value.replace(DOTTED_INITIALS, (initials) => initials.replace(/\./g, '')) : value;
+  const words = foldText(text).split(' ').filter(Boolean);
   while (words.length > 1 && legalForms.has(words[words.length - 1]!)) words.pop();
   return words.join(' ');
 }
@@ -63,6 +72,18 @@ export function nameCompanyKey(name: string | null | undefined, company: string 
   const person = name ? foldText(name) : '';
   const employer = company ? normaliseCompany(company) : '';
   return person && employer ? `${person}|${employer}` : undefined;
+}
+
+/**
+ * The name + company keys to look a person up by: nameCompanyKey, and the key leads stored before
+ * dotted initials were folded would carry ("...|cafe societe s a") when it differs, so those
+ * leads are still found until they are imported again.
+ */
+export function nameCompanyLookupKeys(name: string | null | undefined, company: string | null | undefined): string[] {
+  const key = nameCompanyKey(name, company);
+  if (!key || !company) return key ? [key] : [];
+  const older = `${foldText(name!)}|${normaliseCompany(company, false)}`;
+  return older === key ? [key] : [key, older];
 }
 
 export function normaliseOwner(value: string | null | undefined): string | undefined {

@@ -33,7 +33,7 @@ import {
   type StoredLead,
 } from './db';
 import { holdLock, leadsLock, type LeadsLock } from './lock';
-import { emailDomain, leadKeys, nameCompanyKey, normaliseEmail, normaliseLinkedinSlug, normaliseOwner } from './keys';
+import { emailDomain, leadKeys, nameCompanyLookupKeys, normaliseEmail, normaliseLinkedinSlug, normaliseOwner } from './keys';
 
 /** What a page tells us about one person (the keys of protocol's PersonQuery). */
 export interface PersonKeys {
@@ -188,13 +188,12 @@ export class LeadStore {
     const lookups = people.map(async (person) => {
       const email = normaliseEmail(person.email);
       const slug = normaliseLinkedinSlug(person.linkedin);
-      const nameCompany = nameCompanyKey(person.name, person.company);
-      const [byEmail, bySlug, byName] = await Promise.all([
+      const [byEmail, bySlug, ...byName] = await Promise.all([
         email ? leads.index('email').get(email) : undefined,
         slug ? leads.index('linkedin').get(slug) : undefined,
-        nameCompany ? leads.index('nameCompany').get(nameCompany) : undefined,
+        ...nameCompanyLookupKeys(person.name, person.company).map((key) => leads.index('nameCompany').get(key)),
       ]);
-      return byEmail ?? bySlug ?? byName;
+      return byEmail ?? bySlug ?? byName.find((stored) => stored !== undefined);
     });
     const found = await Promise.all(lookups);
     const feedback = tx.objectStore('feedback').index('leadId');
