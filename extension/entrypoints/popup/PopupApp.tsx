@@ -3,7 +3,6 @@
 // background's (queue.ts byUrgency); the popup only draws it.
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueItem, Status } from '../../lib/protocol';
-import { formatDuration } from '../../ui/duration';
 import { formatClockTime, formatDateTime } from '../../ui/format';
 import { formatAge } from '../../background/crm-age';
 
@@ -139,6 +138,6 @@ function Queue({ data }: { data: Status }) {
  * left", "157bh": the queue mixes both kinds of clock, and a line under it says what bh is.
  */
 export function timeText(item: QueueItem): string {
-  const time = (minutes: number) => (item.business && minutes >= 1 ? formatDuration(minutes, true) : formatClockTime(minutes));
+  const time = (minutes: number) => formatClockTime(minutes, item.business, 'bh');
   return item.remainingMinutes < 0 ? time(-item.remainingMinutes) : `${time(item.remainingMinutes)} left`;
 }
