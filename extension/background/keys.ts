@@ -69,9 +69,7 @@ function normaliseCompany(value: string, dotted = true): string {
 
 /** "name|company", folded: case, accents, punctuation, spacing and legal forms ignored. */
 export function nameCompanyKey(name: string | null | undefined, company: string | null | undefined): string | undefined {
-  const person = name ? foldText(name) : '';
-  const employer = company ? normaliseCompany(company) : '';
-  return person && employer ? `${person}|${employer}` : undefined;
+  return nameCompanyKeys(name, company)[0];
 }
 
 /**
@@ -80,9 +78,16 @@ export function nameCompanyKey(name: string | null | undefined, company: string 
  * leads are still found until they are imported again.
  */
 export function nameCompanyLookupKeys(name: string | null | undefined, company: string | null | undefined): string[] {
-  const key = nameCompanyKey(name, company);
-  if (!key || !company) return key ? [key] : [];
-  const older = `${foldText(name!)}|${normaliseCompany(company, false)}`;
+  return nameCompanyKeys(name, company, true);
+}
+
+function nameCompanyKeys(name: string | null | undefined, company: string | null | undefined, withOlder = false): string[] {
+  const person = name ? foldText(name) : '';
+  const employer = company ? normaliseCompany(company) : '';
+  if (!person || !employer) return [];
+  const key = `${person}|${employer}`;
+  if (!withOlder) return [key];
+  const older = `${person}|${normaliseCompany(company!, false)}`;
   return older === key ? [key] : [key, older];
 }
 
