@@ -7,7 +7,7 @@ import { wallDurationMs } from './duration';
 import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
-import { compileCount, compileOperator, FIELD_OPERATORS, type FieldOperator } from './operators';
+import { compileCount, compileOperator, FIELD_OPERATORS, type CountTest, type FieldOperator } from './operators';
 import { compilePath } from './values';
 
 export interface CompileScope {
@@ -18,6 +18,11 @@ export interface CompileScope {
   readonly buckets: EventBuckets;
   /** Lead field path to its slot in EvalContext.fieldValues (each path is read once per lead). */
   readonly leadFields: Map<string, number>;
+  /**
+   * Event matchers by event types and `where`, so that every copy of a test (a rule, its stage,
+   * the replay's deciders) shares one set of per-lead memos; without it each query has its own.
+   */
+  readonly matchers?: Map<string, EventMatcher>;
 }
 
 /** Which derived values (and whether events) a condition looks at, for replay planning. */
@@ -40,23 +45,52 @@ export interface EventQuery {
   where: Test | undefined;
   /**
    * A `where` without event tests reads only the event's props, so its answer for an event is
-   * the same at every `now`: it is remembered per lead (0 unknown, 1 match, 2 no match) and
-   * reused by replays. `cacheLoad` is the LeadEvents load the cache belongs to.
+   * the same at every `now`: it is remembered per lead in the matcher and reused by replays.
    */
   readonly whereCacheable: boolean;
+  /** Per-lead memos, shared by every query with the same event types and `where` (see CompileScope.matchers). */
+  readonly matcher: EventMatcher;
+}
+
+/** What a query's events are, remembered per lead (each part belongs to the LeadEvents load in its *Load field). */
+export interface EventMatcher {
+  /** Per event position: 0 unknown, 1 the `where` matches, 2 it does not. */
   cache: Uint8Array;
   cacheLoad: number;
+  /**
+   * For range deciders (replays), built on first use: the times of the matching events,
+   * ascending, the first `timesSize` entries. Only for a cacheable (or absent) `where`.
+   */
+  times: Float64Array;
+  timesSize: number;
+  timesLoad: number;
+  /**
+   * For per rules in a model with decay (see scoreLowerBoundsOver): sums[k] is the sum of the
+   * decay factors, at the replay's anchor and for `sumsHalfLife`, of the first k matching times.
+   */
+  sums: Float64Array;
+  sumsLoad: number;
+  sumsHalfLife: number;
+}
+
+function newMatcher(): EventMatcher {
+  return {
+    cache: new Uint8Array(0), cacheLoad: -1,
+    times: new Float64Array(0), timesSize: 0, timesLoad: -1,
+    sums: new Float64Array(0), sumsLoad: -1, sumsHalfLife: NaN,
+  };
 }
 
 /** Whether the event at position `p` of the lead's kept events matches the query's `where`. */
 export function matchesWhere(ctx: EvalContext, query: EventQuery, p: number): boolean {
   const events = ctx.events;
   if (!query.whereCacheable) return query.where!(ctx, events.records[p]!);
-  let cache = query.cache;
-  if (query.cacheLoad !== events.loads) {
-    if (cache.length < events.size) cache = query.cache = new Uint8Array(Math.max(events.size, cache.length * 2));
+  const matcher = query.matcher;
+  let cache = matcher.cache;
+  if (matcher.cacheLoad !== events.loads) {
+    if (cache.length < events.size) cache = matcher.cache = new Uint8Array(Math.max(events.size, cache.length * 2));
     else cache.fill(0, 0, events.size);
-    query.cacheLoad = events.loads;
+    matcher.cacheLoad = events.loads;
   }
   let known = cache[p]!;
   if (known === 0) {
@@ -216,15 +250,22 @@ export function compileEventQuery(test: EventTest, scope: CompileScope, where: s
   if (!Array.isArray(types) || types.length === 0 || !types.every((t) => typeof t === 'string')) {
     throw new RulesError(`${where}.event: needs an event type or a list of them`);
   }
+  const bucket = scope.buckets.idFor(types);
+  const whereCacheable = test.where !== undefined && !readsEvents(test.where);
+  let matcher: EventMatcher | undefined;
+  if (scope.matchers !== undefined && (test.where === undefined || whereCacheable)) {
+    const key = `${bucket} ${JSON.stringify(test.where ?? null)}`;
+    matcher = scope.matchers.get(key);
+    if (matcher === undefined) scope.matchers.set(key, (matcher = newMatcher()));
+  }
   return {
-    bucket: scope.buckets.idFor(types),
+    bucket,
     windowMs: test.within === undefined ? Infinity : wallDurationMs(test.within, `${where}.within`),
     where: test.where === undefined
       ? undefined
       : compileCondition(test.where, { ...scope, eventProps: true }, `${where}.where`),
-    whereCacheable: test.where !== undefined && !readsEvents(test.where),
-    cache: new Uint8Array(0),
-    cacheLoad: -1,
+    whereCacheable,
+    matcher: matcher ?? newMatcher(),
   };
 }
 
@@ -359,4 +400,130 @@ export function compileDecider(condition: Condition, scope: CompileScope, lowerB
     };
   }
   throw new RulesError('decider: a condition needs one of field, event, all, any, not');
+}
+
+// --- Deciding a condition for a range of times at once (replays) ----------------------------
+
+/**
+ * A lead-level condition's answer for every time in [lo, hi] at once: DECIDED_TRUE when it holds
+ * at each of them, DECIDED_FALSE when it holds at none, else UNDECIDED. A replay that proves a
+ * stage held over a whole stretch of event times skips asking at each one.
+ */
+export type RangeDecider = (ctx: EvalContext, lo: number, hi: number) => number;
+
+/** A lower bound of a score at every time in [lo, hi]: a model index, or -1 for the total; NaN when unknown. */
+export type ScoreLowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number) => number;
+
+/**
+ * Like compileDecider, for ranges of times. An event test counts the matching events surely in
+ * its window at every time of the range, (hi - within, lo], and those that may be, (lo - within,
+ * hi]: the count at any time of the range lies between the two, and the count test is asked at
+ * both ends (see CountTest.convex and .monotone). A `where` that reads events leaves it undecided.
+ */
+export function compileRangeDecider(condition: Condition, scope: CompileScope, lowerBound: ScoreLowerBoundOver): RangeDecider {
+  if ('field' in condition) {
+    const exact = compileFieldTest(condition, scope, 'range decider');
+    const path = condition.field;
+    if (!isDerivedField(path) || path === 'stage') return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
+    if (path === 'grade' || path === 'persona') {
+      const bit = path === 'grade' ? PENDING_GRADE : PENDING_PERSONA;
+      return (ctx) => ((ctx.pending & bit) !== 0 ? UNDECIDED : exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
+    }
+    const index = path === 'score.total' ? -1 : scope.models.get(path.slice('score.'.length));
+    if (index === undefined) return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE); // always missing
+    const test = condition as unknown as Record<string, unknown>;
+    const bound = typeof test.gte === 'number' ? test.gte : typeof test.gt === 'number' ? test.gt : undefined;
+    const strict = typeof test.gt === 'number';
+    return (ctx, lo, hi) => {
+      if ((ctx.pending & PENDING_SCORES) === 0) return exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE;
+      if (bound === undefined) return UNDECIDED;
+      const lower = lowerBound(ctx, index, lo, hi);
+      return (strict ? lower > bound : lower >= bound) ? DECIDED_TRUE : UNDECIDED;
+    };
+  }
+  if ('event' in condition) {
+    const query = compileEventQuery(condition, scope, 'range decider');
+    const count = compileCount(condition.count, 'range decider.count');
+    return (ctx, lo, hi) => eventTestOver(ctx, query, count, lo, hi);
+  }
+  if ('all' in condition || 'any' in condition) {
+    const all = 'all' in condition;
+    const list = (all ? condition.all : (condition as { any: Condition[] }).any);
+    const parts = list
+      .map((part) => ({ decide: compileRangeDecider(part, scope, lowerBound), cost: costOf(part, scope) }))
+      .sort((a, b) => a.cost - b.cost)
+      .map((part) => part.decide);
+    const stop = all ? DECIDED_FALSE : DECIDED_TRUE;
+    const rest = all ? DECIDED_TRUE : DECIDED_FALSE;
+    return (ctx, lo, hi) => {
+      let answer = rest;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i]!(ctx, lo, hi);
+        if (part === stop) return stop;
+        if (part === UNDECIDED) answer = UNDECIDED;
+      }
+      return answer;
+    };
+  }
+  if ('not' in condition) {
+    const inner = compileRangeDecider(condition.not, scope, lowerBound);
+    return (ctx, lo, hi) => {
+      const answer = inner(ctx, lo, hi);
+      return answer === UNDECIDED ? UNDECIDED : answer === DECIDED_TRUE ? DECIDED_FALSE : DECIDED_TRUE;
+    };
+  }
+  throw new RulesError('range decider: a condition needs one of field, event, all, any, not');
+}
+
+/** An event test's answer at every time in [lo, hi] (see compileRangeDecider). */
+function eventTestOver(ctx: EvalContext, query: EventQuery, count: CountTest, lo: number, hi: number): number {
+  if (query.where !== undefined && !query.whereCacheable) return UNDECIDED;
+  const times = matchingTimes(ctx, query);
+  const size = query.matcher.timesSize;
+  const upToHi = countAtOrBefore(times, size, hi);
+  const most = upToHi - countAtOrBefore(times, size, lo - query.windowMs); // in the window at some time of the range
+  const surelyAfter = hi - query.windowMs;
+  const least = surelyAfter >= lo ? 0 : countAtOrBefore(times, size, lo) - countAtOrBefore(times, size, surelyAfter); // at every time
+  const holds = count.holds;
+  if (least === most || least >= count.enough) return holds(least) ? DECIDED_TRUE : DECIDED_FALSE;
+  const atLeast = holds(least);
+  const atMost = holds(most);
+  if (atLeast && atMost && count.convex) return DECIDED_TRUE;
+  if (!atLeast && !atMost && count.monotone) return DECIDED_FALSE;
+  return UNDECIDED;
+}
+
+/**
+ * The times of the lead's events that match the query (its bucket and cacheable `where`),
+ * ascending: the first query.matcher.timesSize entries; built once per lead.
+ */
+export function matchingTimes(ctx: EvalContext, query: EventQuery): Float64Array {
+  const events = ctx.events;
+  const matcher = query.matcher;
+  if (matcher.timesLoad === events.loads) return matcher.times;
+  const positions = events.buckets[query.bucket]!;
+  const size = events.bucketSizes[query.bucket]!;
+  if (matcher.times.length < size) matcher.times = new Float64Array(Math.max(size, matcher.times.length * 2));
+  const times = matcher.times;
+  const at = events.at;
+  let n = 0;
+  for (let i = 0; i < size; i++) {
+    const p = positions[i]!;
+    if (query.where === undefined || matchesWhere(ctx, query, p)) times[n++] = at[p]!;
+  }
+  matcher.timesSize = n;
+  matcher.timesLoad = events.loads;
+  return times;
+}
+
+/** How many of the first `size` (ascending) times are at or before `time`. */
+export function countAtOrBefore(times: Float64Array, size: number, time: number): number {
+  let low = 0;
+  let high = size;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (times[mid]! <= time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -2,12 +2,16 @@
  * The compiled bundle and the evaluation of one lead: models, grade, persona, stage,
  * stageEnteredAt (replayed when computed), SLA. See index.ts for the semantics.
  */
-import { compileDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type Decider } from './conditions';
+import {
+  compileDecider, compileRangeDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type Decider, type RangeDecider,
+} from './conditions';
 import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from './context';
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
-import { compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, scoreLowerBounds, type ScoringProgram } from './scoring';
+import {
+  compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, scoreLowerBounds, scoreLowerBoundsOver, type ScoringProgram,
+} from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
   compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
@@ -60,6 +64,17 @@ export class CompiledBundle implements CompiledRules {
   private lowerTotal = NaN;
   /** The replayed time the lower bounds belong to (NaN: none yet for this step). */
   private lowerAt = NaN;
+  /**
+   * Per stage, its condition answered for a range of times at once (replays of time-dependent
+   * stages); per scoring rule, the same for a time-dependent `when` rule of a boundable model.
+   */
+  private readonly rangeDeciders: readonly (RangeDecider | undefined)[];
+  private readonly whenOver: readonly (RangeDecider | undefined)[];
+  /** Score lower bounds over the range [overLo, overHi] (NaN: none yet for this lead). */
+  private readonly overScores: Float64Array;
+  private overTotal = NaN;
+  private overLo = NaN;
+  private overHi = NaN;
   /** The evaluation's own `now`, while a replay moves ctx.now back; and its decay factors. */
   private anchor = NaN;
   private readonly anchored: readonly DecayFactors[];
@@ -83,6 +98,7 @@ export class CompiledBundle implements CompiledRules {
       models: new Map(models.map((model, i) => [model.id, i])),
       buckets,
       leadFields: new Map(),
+      matchers: new Map(),
     };
     const lifecycle = bundle.lifecycle;
     if (!lifecycle) throw new RulesError('lifecycle: missing from the bundle');
@@ -108,6 +124,27 @@ export class CompiledBundle implements CompiledRules {
     this.deciders = (lifecycle.stages ?? []).map((stage, i) =>
       stage.when !== undefined && this.replayPlans[i]!.timeDependent && this.stages[i]!.needs.score && this.changes.scores
         ? compileDecider(stage.when, scope, lowerBound)
+        : undefined);
+    this.overScores = new Float64Array(models.length);
+    const lowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number): number => {
+      if (this.overLo !== lo || this.overHi !== hi) {
+        this.overTotal = scoreLowerBoundsOver(
+          ctx, this.scoring, this.contributions, this.whenOver, lo, hi, this.overScores, this.anchored, this.anchor);
+        this.overLo = lo;
+        this.overHi = hi;
+      }
+      return model < 0 ? this.overTotal : this.overScores[model]!;
+    };
+    const noBound = (): number => NaN; // boundable models' `when` rules read no score
+    this.whenOver = models.flatMap((model, m) => model.rules.map((rule, r) => {
+      const program = this.scoring.rules[this.scoring.models[m]!.first + r]!;
+      return rule.when !== undefined && program.timeDependent && this.scoring.models[m]!.boundable
+        ? compileRangeDecider(rule.when, scope, noBound)
+        : undefined;
+    }));
+    this.rangeDeciders = (lifecycle.stages ?? []).map((stage, i) =>
+      stage.when !== undefined && this.replayPlans[i]!.timeDependent && !this.replayPlans[i]!.monotone
+        ? compileRangeDecider(stage.when, scope, lowerBoundOver)
         : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
@@ -223,15 +260,56 @@ export class CompiledBundle implements CompiledRules {
       }
       return at[low]!;
     }
+    // Walking back: first try to prove the condition over a stretch of `span` event times at once
+    // (holdsOver), doubling the stretch after each success; when a stretch is not proved, ask at
+    // its latest time alone and start again from a stretch of two.
+    const range = this.rangeDeciders[stage.index];
+    this.overLo = this.overHi = NaN; // bounds from the previous lead's replay
     let entered = now;
     let i = size - 1;
+    let span = 2;
     while (i >= 0) {
       const time = at[i]!;
+      if (range !== undefined) {
+        // j: the earliest index of the span-th distinct time from `time` down (or of the earliest time).
+        let j = i;
+        let times = 1;
+        for (let k = i - 1; k >= 0 && times < span; k--) {
+          if (at[k] !== at[j]) times++;
+          j = k;
+        }
+        while (j > 0 && at[j - 1] === at[j]) j--;
+        if (times > 1 && this.holdsOver(stage, plan, range, at[j]!, time)) {
+          entered = at[j]!;
+          i = j - 1;
+          span *= 2;
+          continue;
+        }
+        span = 2;
+      }
       if (!this.holdsAt(stage, plan, time)) break;
       entered = time;
       while (i >= 0 && at[i] === time) i--;
     }
     return entered;
+  }
+
+  /** Whether the stage's condition surely holds at every time from `lo` to `hi` (see RangeDecider). */
+  private holdsOver(stage: StageProgram, plan: ReplayPlan, range: RangeDecider, lo: number, hi: number): boolean {
+    const ctx = this.ctx;
+    ctx.now = hi;
+    ctx.pending = this.pendingFor(plan);
+    return range(ctx, lo, hi) === DECIDED_TRUE;
+  }
+
+  /** The derived values the plan's stage reads that can change with `now` (EvalContext.pending). */
+  private pendingFor(plan: ReplayPlan): number {
+    const changes = this.changes;
+    let pending = 0;
+    if (plan.level >= 1 && changes.scores) pending |= PENDING_SCORES;
+    if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
+    if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
+    return pending;
   }
 
   /**
@@ -242,15 +320,17 @@ export class CompiledBundle implements CompiledRules {
    */
   private holdsAt(stage: StageProgram, plan: ReplayPlan, time: number): boolean {
     const ctx = this.ctx;
-    const changes = this.changes;
     ctx.now = time;
-    let pending = 0;
-    if (plan.level >= 1 && changes.scores) pending |= PENDING_SCORES;
-    if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
-    if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
+    const pending = this.pendingFor(plan);
     ctx.pending = pending;
     this.lowerAt = NaN; // the bounds and `when` answers are for this step only
     this.partsAt.fill(NaN);
+    const range = this.rangeDeciders[stage.index];
+    if (range !== undefined) {
+      // The range [time, time]: bounds that count the per rules' events too, from sums kept per lead.
+      const answer = range(ctx, time, time);
+      if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
+    }
     const decide = this.deciders[stage.index];
     if (decide !== undefined && (pending & PENDING_SCORES) !== 0) {
       const answer = decide(ctx);

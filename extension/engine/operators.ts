@@ -160,12 +160,20 @@ export interface CountTest {
   holds: (count: number) => boolean;
   /** Counting past this cannot change the answer, so a scan may stop there. */
   enough: number;
+  /**
+   * Whether holding at two counts means holding at every count between them (every test but
+   * `ne`), and whether failing at two counts means failing at every count between them (the
+   * one-sided tests: gt, gte, lt, lte and the default). Replays use them to answer for a range
+   * of counts from its ends.
+   */
+  convex: boolean;
+  monotone: boolean;
 }
 
 const COUNT_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between'] as const;
 
 export function compileCount(count: unknown, where: string): CountTest {
-  if (count === undefined) return { holds: (n) => n >= 1, enough: 1 };
+  if (count === undefined) return { holds: (n) => n >= 1, enough: 1, convex: true, monotone: true };
   const keys = count !== null && typeof count === 'object' ? Object.keys(count) : [];
   const op = keys[0] as (typeof COUNT_OPERATORS)[number];
   if (keys.length !== 1 || !COUNT_OPERATORS.includes(op)) {
@@ -175,15 +183,15 @@ export function compileCount(count: unknown, where: string): CountTest {
   if (op === 'between') {
     const [low, high] = Array.isArray(value) ? (value as unknown[]) : [];
     if (typeof low !== 'number' || typeof high !== 'number') throw new RulesError(`${where}: count.between needs [low, high]`);
-    return { holds: (n) => n >= low && n <= high, enough: high + 1 };
+    return { holds: (n) => n >= low && n <= high, enough: high + 1, convex: true, monotone: false };
   }
   if (typeof value !== 'number' || Number.isNaN(value)) throw new RulesError(`${where}: count.${op} needs a number`);
   switch (op) {
-    case 'eq': return { holds: (n) => n === value, enough: value + 1 };
-    case 'ne': return { holds: (n) => n !== value, enough: value + 1 };
-    case 'gt': return { holds: (n) => n > value, enough: value + 1 };
-    case 'gte': return { holds: (n) => n >= value, enough: value };
-    case 'lt': return { holds: (n) => n < value, enough: value };
-    case 'lte': return { holds: (n) => n <= value, enough: value + 1 };
+    case 'eq': return { holds: (n) => n === value, enough: value + 1, convex: true, monotone: false };
+    case 'ne': return { holds: (n) => n !== value, enough: value + 1, convex: false, monotone: false };
+    case 'gt': return { holds: (n) => n > value, enough: value + 1, convex: true, monotone: true };
+    case 'gte': return { holds: (n) => n >= value, enough: value, convex: true, monotone: true };
+    case 'lt': return { holds: (n) => n < value, enough: value, convex: true, monotone: true };
+    case 'lte': return { holds: (n) => n <= value, enough: value + 1, convex: true, monotone: true };
   }
 }

@@ -2,7 +2,10 @@
  * Scoring models (DESIGN 3.4) compiled to flat rule programs. Contributions are summed in rule
  * order and a `per` rule's events in time order, so results are bit-for-bit reproducible.
  */
-import { collectNeeds, compileCondition, compileEventQuery, lastAtOrBefore, matchesWhere, noNeeds, type CompileScope, type EventQuery } from './conditions';
+import {
+  collectNeeds, compileCondition, compileEventQuery, countAtOrBefore, DECIDED_FALSE, DECIDED_TRUE, lastAtOrBefore, matchesWhere, matchingTimes, noNeeds,
+  type CompileScope, type EventQuery, type RangeDecider,
+} from './conditions';
 import type { EvalContext, Test } from './context';
 import { wallDurationMs } from './duration';
 import type { LeadEvents } from './events';
@@ -216,6 +219,119 @@ export function scoreLowerBounds(
     total += lower[m]!;
   }
   return total;
+}
+
+/**
+ * Lower bounds of the model scores at every time in [lo, hi] (replays), into `lower` (by model),
+ * and of the total (the return value); NaN from the first model that is not boundable, as in
+ * scoreLowerBounds. A time-dependent `when` rule counts its points when `whenOver[r]` proves it
+ * holds over the whole range, 0 when it proves it never does, else the smaller of the two. A per
+ * rule counts only the matching events surely in its window at every time of the range,
+ * (hi - within, lo], each decayed to `hi` (where it is smallest: the factor at the evaluation's
+ * `anchor` times the gain from there back to `hi`, as in scoreAtReplayedTime) and shaved by
+ * DECAY_MARGIN against the rounding of the powers and the product (factors outside the range
+ * where that holds count 0); rules with a count test count 0. Each part is at most the rule's
+ * real contribution at any time of the range, and the sums, clamps and rounding are monotonic
+ * (see scoreLowerBounds), so the bounds hold at every time of the range.
+ */
+export function scoreLowerBoundsOver(
+  ctx: EvalContext,
+  program: ScoringProgram,
+  contributions: Float64Array,
+  whenOver: readonly (RangeDecider | undefined)[],
+  lo: number,
+  hi: number,
+  lower: Float64Array,
+  anchored: readonly DecayFactors[],
+  anchor: number,
+): number {
+  const { models, rules } = program;
+  const events = ctx.events;
+  const at = events.at;
+  let total = 0;
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m]!;
+    if (!model.timeDependent) {
+      lower[m] = ctx.scores[m]!;
+      total += lower[m]!;
+      continue;
+    }
+    if (!model.boundable) {
+      for (let k = m; k < models.length; k++) lower[k] = models[k]!.timeDependent ? NaN : ctx.scores[k]!;
+      return NaN;
+    }
+    const halfLifeMs = model.halfLifeMs;
+    // Factors at `hi` as the anchor's factor (kept per event for the whole replay) times one gain.
+    const gain = halfLifeMs > 0 ? 0.5 ** ((hi - anchor) / halfLifeMs) : 1;
+    const anchoredTerms = gain <= 1 / SMALLEST_FACTOR;
+    let sum = 0;
+    for (let r = model.first; r < model.end; r++) {
+      const rule = rules[r]!;
+      let part = 0;
+      if (rule.when !== undefined) {
+        if (!rule.timeDependent) part = contributions[r]!;
+        else {
+          const answer = whenOver[r]!(ctx, lo, hi);
+          part = answer === DECIDED_TRUE ? rule.points : answer === DECIDED_FALSE ? 0 : Math.min(rule.points, 0);
+        }
+      } else if (rule.perCount === undefined) {
+        const query = rule.per!;
+        if (query.where !== undefined && !query.whereCacheable) continue;
+        const times = matchingTimes(ctx, query);
+        const size = query.matcher.timesSize;
+        // The matching events surely in the window at every time of the range: (hi - within, lo].
+        const first = countAtOrBefore(times, size, hi - query.windowMs);
+        const end = countAtOrBefore(times, size, lo);
+        if (end <= first) continue;
+        let total: number;
+        if (halfLifeMs === 0) total = rule.points * (end - first) * SUM_MARGIN; // the engine adds them one by one
+        else {
+          if (!anchoredTerms || end - first > MAX_SUMMED) continue;
+          const sums = anchoredSums(ctx, query, times, size, anchor, halfLifeMs);
+          // Each running sum is within (k + 2) units of roundoff of its exact value: take off the
+          // largest error the difference can carry, then the margin for the engine's own sums.
+          const sum = sums[end]! - sums[first]! - sums[end]! * (end + 2) * ULP;
+          if (!(sum > 0)) continue;
+          total = rule.points * (sum * gain) * SUM_MARGIN;
+        }
+        const cap = rule.cap;
+        part = cap !== undefined && total > cap ? cap : total;
+      }
+      sum += part;
+    }
+    if (model.min !== undefined && sum < model.min) sum = model.min;
+    if (model.max !== undefined && sum > model.max) sum = model.max;
+    lower[m] = Math.round(sum) + 0;
+    total += lower[m]!;
+  }
+  return total;
+}
+
+/**
+ * Keeps a per rule's bound below the engine's own sum at any time of the range. The exact decay
+ * factors only grow as time goes back; the computed ones (two powers and a product, each within
+ * a unit in the last place), the engine's products and its running sum over at most MAX_SUMMED
+ * terms each err by far less than this relative margin.
+ */
+const SUM_MARGIN = 1 - 2 ** -30;
+const MAX_SUMMED = 2 ** 16;
+
+/** The matcher's sums for the lead's anchor and the model's half-life (see EventMatcher.sums); factors too small to bound count 0. */
+function anchoredSums(ctx: EvalContext, query: EventQuery, times: Float64Array, size: number, anchor: number, halfLifeMs: number): Float64Array {
+  const matcher = query.matcher;
+  if (matcher.sumsLoad === ctx.events.loads && matcher.sumsHalfLife === halfLifeMs) return matcher.sums;
+  if (matcher.sums.length < size + 1) matcher.sums = new Float64Array(Math.max(size + 1, matcher.sums.length * 2));
+  const sums = matcher.sums;
+  let sum = 0;
+  sums[0] = 0;
+  for (let k = 0; k < size; k++) {
+    const factor = 0.5 ** ((anchor - times[k]!) / halfLifeMs);
+    if (factor >= SMALLEST_FACTOR) sum += factor;
+    sums[k + 1] = sum;
+  }
+  matcher.sumsLoad = ctx.events.loads;
+  matcher.sumsHalfLife = halfLifeMs;
+  return sums;
 }
 
 // --- Scores at replayed times, without a power per event ------------------------------------

@@ -9,7 +9,7 @@ import type { Bundle, Condition, Lead, Rule as ScoringModelFileRule } from '../.
 import { compileRules, evaluate, type Outcome } from '../../extension/engine/index';
 import { referenceEvaluate } from '../support/reference-engine';
 import {
-  ago, DAY, event, makeBundle, makeLead, model, NOW, perRule, persona, stage, whenRule, type BundleParts,
+  ago, DAY, event, HOUR, MINUTE, makeBundle, makeLead, model, NOW, perRule, persona, stage, whenRule, type BundleParts,
 } from '../support/bundles';
 
 function both(bundle: Bundle, lead: Lead): Outcome {
@@ -203,5 +203,60 @@ describe('replays decided from score lower bounds', () => {
     });
     const outcome = both(bundle, makeLead({ events }));
     expect([outcome.stage, outcome.stageEnteredAt]).toEqual(['hot', ago(60 * DAY)]);
+  });
+});
+
+describe('replays over stretches of event times', () => {
+  // A stage whose condition can stop holding (a window) is asked, walking back, whether it held
+  // over a whole stretch of event times at once; these cases put events on the windows' edges.
+  const views = (...daysAgo: number[]) => daysAgo.map((d) => event('page_view', ago(d * DAY)));
+  const daily = (from: number) => views(...Array.from({ length: from + 1 }, (_, i) => from - i));
+  const busy = (count: Record<string, unknown>): BundleParts => ({
+    stages: [stage('subscriber'), stage('busy', { event: 'page_view', within: '3d', count } as Condition)],
+  });
+
+  it('count a window whose edge falls on an event as the engine does (it is left out)', () => {
+    // A view a day from 10 days ago to now: a 3-day window ending on a view holds it and the
+    // two before (the one 3 days back sits on the edge), so two or more from 9 days ago on.
+    expect(both(makeBundle(busy({ gte: 2 })), makeLead({ events: daily(10) })).stageEnteredAt).toBe(ago(9 * DAY));
+    expect(both(makeBundle(busy({ between: [2, 3] })), makeLead({ events: daily(10) })).stageEnteredAt).toBe(ago(9 * DAY));
+    expect(both(makeBundle(busy({ gte: 3 })), makeLead({ events: daily(10) })).stageEnteredAt).toBe(ago(8 * DAY));
+  });
+
+  it('find the last time the condition failed inside a long stretch', () => {
+    // No views 5 and 4 days ago: the window ending 3 days ago holds one view, so the stage
+    // was entered again 2 days ago.
+    const lead = makeLead({ events: views(10, 9, 8, 7, 6, 3, 2, 1, 0) });
+    expect(both(makeBundle(busy({ gte: 2 })), lead).stageEnteredAt).toBe(ago(2 * DAY));
+    expect(both(makeBundle(busy({ between: [2, 3] })), lead).stageEnteredAt).toBe(ago(2 * DAY));
+    // `ne` can hold at a stretch's two ends and not between them, so a stretch is never proved
+    // from its ends: the counts at 9, 8, 7 and 5.5 days ago and now are 1, 2, 3, 3 and 1.
+    expect(both(makeBundle(busy({ ne: 2 })), makeLead({ events: views(9, 8, 7, 5.5, 0) })).stageEnteredAt).toBe(ago(7 * DAY));
+  });
+
+  it('bound decayed per rules and negative `when` rules over a stretch exactly like the reference', () => {
+    const parts: BundleParts = {
+      models: [
+        model('fit', [whenRule('big', { field: 'company.employees', gte: 100 }, 5)]),
+        model('eng', [
+          perRule('clicks', { event: 'email_click', within: '14d' }, 10, 40),
+          perRule('docs', { event: 'page_view', within: '10d', where: { field: 'url', contains: '/docs/' } }, 2, 10),
+          whenRule('quiet', { not: { event: 'page_view', within: '2d' } }, -5),
+        ], { decay: { halfLife: '7d' } }),
+      ],
+      stages: [stage('subscriber'), stage('hot', { field: 'score.total', gte: 20 })],
+    };
+    const events = [
+      ...clicks(30, 12, 11, 9, 8, 6, 5, 3, 2, 1),
+      ...[13, 10, 7, 4, 1].map((d) => event('page_view', ago(d * DAY + HOUR), { url: d % 2 === 0 ? '/docs/setup' : '/pricing' })),
+    ];
+    const lead = makeLead({ company: { employees: 500 }, events });
+    const outcome = both(makeBundle(parts), lead);
+    expect(outcome.stage).toBe('hot');
+    // Held over a stretch of several clicks before now, not only at the last event.
+    expect(Date.parse(outcome.stageEnteredAt!)).toBeLessThanOrEqual(Date.parse(ago(5 * DAY)));
+    // The same lead with every click moved a minute later answers the same way as the reference.
+    const shifted = makeLead({ ...lead, events: events.map((e) => ({ ...e, at: ago(Date.parse(NOW) - Date.parse(e.at) - MINUTE) })) });
+    both(makeBundle(parts), shifted);
   });
 });
