@@ -8,7 +8,7 @@ import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
 import { compileCount, compileOperator, FIELD_OPERATORS, type CountTest, type FieldOperator } from './operators';
-import { compilePath } from './values';
+import { compilePath, type PathReader } from './values';
 
 export interface CompileScope {
   /** Inside an event test's `where`: fields are the event's props, nothing is derived. */
@@ -149,21 +149,29 @@ export function compileGetter(path: string, scope: CompileScope): Getter {
   }
   const read = compilePath(path);
   if (scope.eventProps) return (_ctx, source) => read(source);
-  // At lead level the source is always ctx.lead: read each path once per lead (rules often
-  // share one, and lead objects come in many shapes, so every read is a slow keyed load).
+  const index = leadFieldSlot(path, scope);
+  return (ctx) => (ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read));
+}
+
+/**
+ * At lead level the source is always ctx.lead: each path is read once per lead into its slot
+ * (rules often share one, and lead objects come in many shapes, so every read is a slow keyed
+ * load).
+ */
+function leadFieldSlot(path: string, scope: CompileScope): number {
   let slot = scope.leadFields.get(path);
   if (slot === undefined) {
     slot = scope.leadFields.size;
     scope.leadFields.set(path, slot);
   }
-  const index = slot;
-  return (ctx) => {
-    if (ctx.fieldStamps[index] === ctx.evaluation) return ctx.fieldValues[index];
-    const value = read(ctx.lead);
-    ctx.fieldValues[index] = value;
-    ctx.fieldStamps[index] = ctx.evaluation;
-    return value;
-  };
+  return slot;
+}
+
+function readLeadField(ctx: EvalContext, index: number, read: PathReader): unknown {
+  const value = read(ctx.lead);
+  ctx.fieldValues[index] = value;
+  ctx.fieldStamps[index] = ctx.evaluation;
+  return value;
 }
 
 export function compileCondition(condition: Condition, scope: CompileScope, where: string): Test {
@@ -236,9 +244,18 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
   }
   const expected = (test as unknown as Record<string, unknown>)[op];
   const holds = compileOperator(op, expected, `${where}.${op}`);
-  const get = compileGetter(test.field, scope);
   // A missing or null value fails every operator except `exists: false`.
   const whenMissing = op === 'exists' && expected === false;
+  if (!scope.eventProps && !isDerivedField(test.field)) {
+    // A lead field, read from its slot here rather than through a getter (one call less per test).
+    const index = leadFieldSlot(test.field, scope);
+    const read = compilePath(test.field);
+    return (ctx) => {
+      const value = ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
+      return value === undefined || value === null ? whenMissing : holds(value);
+    };
+  }
+  const get = compileGetter(test.field, scope);
   return (ctx, source) => {
     const value = get(ctx, source);
     return value === undefined || value === null ? whenMissing : holds(value);

@@ -77,15 +77,27 @@ function textTest(expected: string, test: (value: string, expected: string) => b
   return (value) => typeof value === 'string' && test(normalizeText(value), text);
 }
 
-/** The predicate for `op` with its rule value; `where` locates errors. */
+/**
+ * The predicate for `op` with its rule value; `where` locates errors.
+ *
+ * Each predicate answers a single value inline and a list through anyElement: a field test
+ * costs one call into its predicate rather than a chain of wrappers (every rule's test goes
+ * through the same few call sites, so each call in the chain is an indirect one).
+ */
 export function compileOperator(op: FieldOperator, expected: unknown, where: string): Predicate {
   const fail = (needs: string): never => {
     throw new RulesError(`${where}: ${op} needs ${needs}, got ${JSON.stringify(expected)}`);
   };
   switch (op) {
-    case 'eq':
+    case 'eq': {
       if (!isScalar(expected)) fail('a string, number or boolean');
-      return orAnyElement(equalTo(expected as Scalar));
+      const equal = equalTo(expected as Scalar);
+      if (typeof expected === 'string') {
+        const text = normalizeText(expected);
+        return (value) => (typeof value === 'string' ? normalizeText(value) === text : Array.isArray(value) && anyElement(value, equal));
+      }
+      return (value) => value === expected || (Array.isArray(value) && anyElement(value, equal));
+    }
     case 'ne': {
       if (!isScalar(expected)) fail('a string, number or boolean');
       const equal = equalTo(expected as Scalar);
@@ -97,15 +109,27 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
         fail('a non-empty list of strings, numbers or booleans');
       }
       const member = oneOf(expected as Scalar[]);
-      if (op === 'in') return orAnyElement(member);
-      return (value) => (Array.isArray(value) ? !anyElement(value, member) : !member(value));
+      if (op === 'notIn') return (value) => (Array.isArray(value) ? !anyElement(value, member) : !member(value));
+      const texts = new Set((expected as Scalar[]).filter((item) => typeof item === 'string').map((item) => normalizeText(item as string)));
+      return (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : Array.isArray(value) ? anyElement(value, member) : member(value));
     }
     case 'gt':
     case 'gte':
     case 'lt':
-    case 'lte':
+    case 'lte': {
       if (typeof expected !== 'number' && typeof expected !== 'string') fail('a number or an ISO date');
-      return orAnyElement(ordered(expected as number | string, { gt, gte, lt, lte }[op]));
+      const scalar = ordered(expected as number | string, { gt, gte, lt, lte }[op]);
+      if (typeof expected !== 'number') return orAnyElement(scalar);
+      const bound = expected;
+      // `value - bound` as ordered() compares, so a list element and a single value answer alike.
+      switch (op) {
+        case 'gt': return (value) => (typeof value === 'number' ? value - bound > 0 : Array.isArray(value) && anyElement(value, scalar));
+        case 'gte': return (value) => (typeof value === 'number' ? value - bound >= 0 : Array.isArray(value) && anyElement(value, scalar));
+        case 'lt': return (value) => (typeof value === 'number' ? value - bound < 0 : Array.isArray(value) && anyElement(value, scalar));
+        case 'lte': return (value) => (typeof value === 'number' ? value - bound <= 0 : Array.isArray(value) && anyElement(value, scalar));
+      }
+      break;
+    }
     case 'between': {
       const bounds = expected as unknown[];
       if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every((b) => typeof b === 'number' || typeof b === 'string')) {
@@ -113,20 +137,30 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       }
       const atLeast = ordered(bounds[0] as number | string, gte);
       const atMost = ordered(bounds[1] as number | string, lte);
-      return orAnyElement((value) => atLeast(value) && atMost(value));
+      const scalar: Predicate = (value) => atLeast(value) && atMost(value);
+      const [low, high] = bounds as [unknown, unknown];
+      if (typeof low !== 'number' || typeof high !== 'number') return orAnyElement(scalar);
+      return (value) => (typeof value === 'number' ? value - low >= 0 && value - high <= 0 : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'contains': {
       if (typeof expected !== 'string') fail('a text');
-      const inText = textTest(expected as string, (value, text) => value.includes(text));
+      const text = normalizeText(expected as string);
       const element = equalTo(expected as string);
-      return (value) => (Array.isArray(value) ? anyElement(value, element) : inText(value));
+      // In a text, a substring; in a list, an element equal to it.
+      return (value) => (typeof value === 'string' ? normalizeText(value).includes(text) : Array.isArray(value) && anyElement(value, element));
     }
-    case 'startsWith':
+    case 'startsWith': {
       if (typeof expected !== 'string') fail('a text');
-      return orAnyElement(textTest(expected as string, (value, text) => value.startsWith(text)));
-    case 'endsWith':
+      const scalar = textTest(expected as string, (value, text) => value.startsWith(text));
+      const text = normalizeText(expected as string);
+      return (value) => (typeof value === 'string' ? normalizeText(value).startsWith(text) : Array.isArray(value) && anyElement(value, scalar));
+    }
+    case 'endsWith': {
       if (typeof expected !== 'string') fail('a text');
-      return orAnyElement(textTest(expected as string, (value, text) => value.endsWith(text)));
+      const scalar = textTest(expected as string, (value, text) => value.endsWith(text));
+      const text = normalizeText(expected as string);
+      return (value) => (typeof value === 'string' ? normalizeText(value).endsWith(text) : Array.isArray(value) && anyElement(value, scalar));
+    }
     case 'matches': {
       if (typeof expected !== 'string') fail('a regular expression');
       let pattern: RegExp;
@@ -138,8 +172,7 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       // No 'g' or 'y' flag: test() keeps no state between leads, so an answer depends only on
       // the text and is remembered (job titles repeat from lead to lead; a test costs ~60 ns).
       const memo = new Map<string, boolean>();
-      return orAnyElement((value) => {
-        if (typeof value !== 'string') return false;
+      const test = (value: string): boolean => {
         let answer = memo.get(value);
         if (answer === undefined) {
           answer = pattern.test(value.trim());
@@ -147,12 +180,15 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
           memo.set(value, answer);
         }
         return answer;
-      });
+      };
+      const scalar: Predicate = (value) => typeof value === 'string' && test(value);
+      return (value) => (typeof value === 'string' ? test(value) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'exists':
       if (typeof expected !== 'boolean') fail('true or false');
       return expected ? () => true : never; // only called on present values
   }
+  throw new RulesError(`${where}: unknown operator ${String(op)}`);
 }
 
 /** `count: { <op>: n }` on a number of events. */
