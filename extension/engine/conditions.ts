@@ -8,7 +8,7 @@ import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
 import { compileCount, compileOperator, FIELD_OPERATORS, type CountTest, type FieldOperator } from './operators';
-import { compilePath, type PathReader } from './values';
+import { compilePath, isInheritedName, type PathReader } from './values';
 
 export interface CompileScope {
   /** Inside an event test's `where`: fields are the event's props, nothing is derived. */
@@ -252,6 +252,14 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
     const read = compilePath(test.field);
     return (ctx) => {
       const value = ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
+      return value === undefined || value === null ? whenMissing : holds(value);
+    };
+  }
+  if (scope.eventProps && !test.field.includes('.') && !isInheritedName(test.field)) {
+    // An event prop by its own name (`url`, `form`): read here rather than through a getter.
+    const key = test.field;
+    return (_ctx, source) => {
+      const value = (source as Record<string, unknown>)[key];
       return value === undefined || value === null ? whenMissing : holds(value);
     };
   }

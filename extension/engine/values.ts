@@ -14,7 +14,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * be read as own properties only, or `{ field: constructor, exists: true }` would hold for every
  * lead. Other keys can be read directly, which is what makes the common paths fast.
  */
-function isInheritedName(key: string): boolean {
+export function isInheritedName(key: string): boolean {
   return key in Object.prototype || key in Array.prototype;
 }
 
