@@ -352,87 +352,18 @@ export function collectNeeds(condition: Condition, needs: ConditionNeeds): Condi
   return needs;
 }
 
-// --- Deciding a condition from bounds (replays) ---------------------------------------------
+// --- Deciding a condition over a range of times from bounds (replays) -----------------------
 
 /** A three-valued answer: DECIDED_FALSE, DECIDED_TRUE or UNDECIDED. */
-export type Decider = (ctx: EvalContext) => number;
 export const DECIDED_FALSE = 0;
 export const DECIDED_TRUE = 1;
 export const UNDECIDED = 2;
 
 /**
- * Lower bounds of the scores at ctx.now: a model index, or -1 for the total; NaN when unknown.
- */
-export type ScoreLowerBound = (ctx: EvalContext, model: number) => number;
-
-/**
- * A lead-level condition answered without redoing pending derived values where it can be: a
- * `score.<model>`/`score.total` test with gte or gt holds when a lower bound of the score does;
- * any other test of a pending derived value is undecided; everything else is exact. all, any and
- * not combine the answers in three-valued logic, so a decided answer is the condition's answer.
- */
-export function compileDecider(condition: Condition, scope: CompileScope, lowerBound: ScoreLowerBound): Decider {
-  if ('field' in condition) {
-    const exact = compileFieldTest(condition, scope, 'decider');
-    const path = condition.field;
-    if (!isDerivedField(path) || path === 'stage') return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
-    if (path === 'grade' || path === 'persona') {
-      const bit = path === 'grade' ? PENDING_GRADE : PENDING_PERSONA;
-      return (ctx) => ((ctx.pending & bit) !== 0 ? UNDECIDED : exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
-    }
-    const index = path === 'score.total' ? -1 : scope.models.get(path.slice('score.'.length));
-    if (index === undefined) return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE); // always missing
-    const test = condition as unknown as Record<string, unknown>;
-    const bound = typeof test.gte === 'number' ? test.gte : typeof test.gt === 'number' ? test.gt : undefined;
-    const strict = typeof test.gt === 'number';
-    return (ctx) => {
-      if ((ctx.pending & PENDING_SCORES) === 0) return exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE;
-      if (bound === undefined) return UNDECIDED;
-      // The score is >= lower: if lower passes the bound, so does the score (NaN passes nothing).
-      const lower = lowerBound(ctx, index);
-      return (strict ? lower > bound : lower >= bound) ? DECIDED_TRUE : UNDECIDED;
-    };
-  }
-  if ('event' in condition) {
-    const exact = compileEventTest(condition, scope, 'decider');
-    return (ctx) => (exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE);
-  }
-  if ('all' in condition || 'any' in condition) {
-    const all = 'all' in condition;
-    const list = (all ? condition.all : (condition as { any: Condition[] }).any);
-    const parts = list
-      .map((part) => ({ decide: compileDecider(part, scope, lowerBound), cost: costOf(part, scope) }))
-      .sort((a, b) => a.cost - b.cost)
-      .map((part) => part.decide);
-    // all: false as soon as a part is false; any: true as soon as a part is true.
-    const stop = all ? DECIDED_FALSE : DECIDED_TRUE;
-    const rest = all ? DECIDED_TRUE : DECIDED_FALSE;
-    return (ctx) => {
-      let answer = rest;
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i]!(ctx);
-        if (part === stop) return stop;
-        if (part === UNDECIDED) answer = UNDECIDED;
-      }
-      return answer;
-    };
-  }
-  if ('not' in condition) {
-    const inner = compileDecider(condition.not, scope, lowerBound);
-    return (ctx) => {
-      const answer = inner(ctx);
-      return answer === UNDECIDED ? UNDECIDED : answer === DECIDED_TRUE ? DECIDED_FALSE : DECIDED_TRUE;
-    };
-  }
-  throw new RulesError('decider: a condition needs one of field, event, all, any, not');
-}
-
-// --- Deciding a condition for a range of times at once (replays) ----------------------------
-
-/**
  * A lead-level condition's answer for every time in [lo, hi] at once: DECIDED_TRUE when it holds
  * at each of them, DECIDED_FALSE when it holds at none, else UNDECIDED. A replay that proves a
- * stage held over a whole stretch of event times skips asking at each one.
+ * stage held over a whole stretch of event times skips asking at each one; asked for [t, t], it
+ * answers at t without redoing the scores when their bounds suffice.
  */
 export type RangeDecider = (ctx: EvalContext, lo: number, hi: number) => number;
 
@@ -440,10 +371,15 @@ export type RangeDecider = (ctx: EvalContext, lo: number, hi: number) => number;
 export type ScoreLowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number) => number;
 
 /**
- * Like compileDecider, for ranges of times. An event test counts the matching events surely in
- * its window at every time of the range, (hi - within, lo], and those that may be, (lo - within,
- * hi]: the count at any time of the range lies between the two, and the count test is asked at
- * both ends (see CountTest.convex and .monotone). A `where` that reads events leaves it undecided.
+ * A lead-level condition as a RangeDecider, answered without redoing pending derived values: a
+ * `score.<model>`/`score.total` test with gte or gt holds when a lower bound of the score over
+ * the range does; any other test of a pending derived value is undecided; lead fields are exact.
+ * An event test counts the matching events surely in its window at every time of the range,
+ * (hi - within, lo], and those that may be, (lo - within, hi]: the count at any time of the range
+ * lies between the two, and the count test is asked at both ends (see CountTest.convex and
+ * .monotone); for [t, t] the two are the same and the answer is exact. A `where` that reads
+ * events leaves it undecided. all, any and not combine the answers in three-valued logic, so a
+ * decided answer is the condition's answer.
  */
 export function compileRangeDecider(condition: Condition, scope: CompileScope, lowerBound: ScoreLowerBoundOver): RangeDecider {
   if ('field' in condition) {
@@ -462,6 +398,7 @@ export function compileRangeDecider(condition: Condition, scope: CompileScope, l
     return (ctx, lo, hi) => {
       if ((ctx.pending & PENDING_SCORES) === 0) return exact(ctx, ctx.lead) ? DECIDED_TRUE : DECIDED_FALSE;
       if (bound === undefined) return UNDECIDED;
+      // The score is >= lower: if lower passes the bound, so does the score (NaN passes nothing).
       const lower = lowerBound(ctx, index, lo, hi);
       return (strict ? lower > bound : lower >= bound) ? DECIDED_TRUE : UNDECIDED;
     };
@@ -478,6 +415,7 @@ export function compileRangeDecider(condition: Condition, scope: CompileScope, l
       .map((part) => ({ decide: compileRangeDecider(part, scope, lowerBound), cost: costOf(part, scope) }))
       .sort((a, b) => a.cost - b.cost)
       .map((part) => part.decide);
+    // all: false as soon as a part is false; any: true as soon as a part is true.
     const stop = all ? DECIDED_FALSE : DECIDED_TRUE;
     const rest = all ? DECIDED_TRUE : DECIDED_FALSE;
     return (ctx, lo, hi) => {

@@ -2,16 +2,12 @@
  * The compiled bundle and the evaluation of one lead: models, grade, persona, stage,
  * stageEnteredAt (replayed when computed), SLA. See index.ts for the semantics.
  */
-import {
-  compileDecider, compileRangeDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type Decider, type RangeDecider,
-} from './conditions';
+import { compileRangeDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type RangeDecider } from './conditions';
 import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from './context';
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
 import type { Bundle, Lead } from './generated/rules';
-import {
-  compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, scoreLowerBounds, scoreLowerBoundsOver, type ScoringProgram,
-} from './scoring';
+import { compileScoring, DecayFactors, runScoring, scoreAtReplayedTime, scoreLowerBoundsOver, type ScoringProgram } from './scoring';
 import { compileSla, slaStates, type SlaProgram, type SlaState } from './sla';
 import {
   compileGrade, compilePersonas, compileStages, computedStageIndex, derivedChanges, gradeOf, personaOf, planReplay,
@@ -55,22 +51,14 @@ export class CompiledBundle implements CompiledRules {
   private readonly stageIndex: ReadonlyMap<string, number>;
   private readonly replayPlans: readonly ReplayPlan[];
   private readonly changes: DerivedChanges;
-  /** Per stage, its condition answered from score lower bounds when it can be (replays only). */
-  private readonly deciders: readonly (Decider | undefined)[];
-  private readonly lowerScores: Float64Array;
-  /** The `when` rules' answers at a replayed time, and per model the time they were computed at. */
-  private readonly lowerParts: Float64Array;
-  private readonly partsAt: Float64Array;
-  private lowerTotal = NaN;
-  /** The replayed time the lower bounds belong to (NaN: none yet for this step). */
-  private lowerAt = NaN;
   /**
-   * Per stage, its condition answered for a range of times at once (replays of time-dependent
-   * stages); per scoring rule, the same for a time-dependent `when` rule of a boundable model.
+   * Per stage, its condition answered for a range of times at once from bounds, without redoing
+   * the scores (replays of time-dependent stages); per scoring rule, the same for a
+   * time-dependent `when` rule of a boundable model (for the bounds).
    */
   private readonly rangeDeciders: readonly (RangeDecider | undefined)[];
   private readonly whenOver: readonly (RangeDecider | undefined)[];
-  /** Score lower bounds over the range [overLo, overHi] (NaN: none yet for this lead). */
+  /** Score lower bounds over the range [overLo, overHi] (NaN: none yet for this replay). */
   private readonly overScores: Float64Array;
   private overTotal = NaN;
   private overLo = NaN;
@@ -109,22 +97,7 @@ export class CompiledBundle implements CompiledRules {
     this.stageIndex = new Map(this.stages.map((stage) => [stage.id, stage.index]));
     this.changes = derivedChanges(this.scoring, lifecycle.grade?.from, this.grade, this.personas);
     this.replayPlans = this.stages.map((stage) => planReplay(stage, this.changes));
-    this.lowerScores = new Float64Array(models.length);
-    this.lowerParts = new Float64Array(this.scoring.rules.length);
-    this.partsAt = new Float64Array(models.length).fill(NaN);
     this.anchored = models.map(() => new DecayFactors());
-    const lowerBound = (_ctx: EvalContext, model: number): number => {
-      const ctx = this.ctx;
-      if (this.lowerAt !== ctx.now) {
-        this.lowerTotal = scoreLowerBounds(ctx, this.scoring, this.contributions, this.lowerParts, this.partsAt, this.lowerScores);
-        this.lowerAt = ctx.now;
-      }
-      return model < 0 ? this.lowerTotal : this.lowerScores[model]!;
-    };
-    this.deciders = (lifecycle.stages ?? []).map((stage, i) =>
-      stage.when !== undefined && this.replayPlans[i]!.timeDependent && this.stages[i]!.needs.score && this.changes.scores
-        ? compileDecider(stage.when, scope, lowerBound)
-        : undefined);
     this.overScores = new Float64Array(models.length);
     const lowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number): number => {
       if (this.overLo !== lo || this.overHi !== hi) {
@@ -143,9 +116,7 @@ export class CompiledBundle implements CompiledRules {
         : undefined;
     }));
     this.rangeDeciders = (lifecycle.stages ?? []).map((stage, i) =>
-      stage.when !== undefined && this.replayPlans[i]!.timeDependent && !this.replayPlans[i]!.monotone
-        ? compileRangeDecider(stage.when, scope, lowerBoundOver)
-        : undefined);
+      stage.when !== undefined && this.replayPlans[i]!.timeDependent ? compileRangeDecider(stage.when, scope, lowerBoundOver) : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
       now: 0,
@@ -243,6 +214,7 @@ export class CompiledBundle implements CompiledRules {
    */
   private lastQualified(stage: StageProgram, plan: ReplayPlan, lead: Lead, now: number): number {
     const { at, size } = this.ctx.events;
+    this.overLo = this.overHi = NaN; // bounds from the previous lead's replay
     if (size === 0) {
       const created = parseInstant(lead.createdAt);
       return Number.isNaN(created) ? now : created;
@@ -263,30 +235,27 @@ export class CompiledBundle implements CompiledRules {
     // Walking back: first try to prove the condition over a stretch of `span` event times at once
     // (holdsOver), doubling the stretch after each success; when a stretch is not proved, ask at
     // its latest time alone and start again from a stretch of two.
-    const range = this.rangeDeciders[stage.index];
-    this.overLo = this.overHi = NaN; // bounds from the previous lead's replay
+    const range = this.rangeDeciders[stage.index]!;
     let entered = now;
     let i = size - 1;
     let span = 2;
     while (i >= 0) {
       const time = at[i]!;
-      if (range !== undefined) {
-        // j: the earliest index of the span-th distinct time from `time` down (or of the earliest time).
-        let j = i;
-        let times = 1;
-        for (let k = i - 1; k >= 0 && times < span; k--) {
-          if (at[k] !== at[j]) times++;
-          j = k;
-        }
-        while (j > 0 && at[j - 1] === at[j]) j--;
-        if (times > 1 && this.holdsOver(stage, plan, range, at[j]!, time)) {
-          entered = at[j]!;
-          i = j - 1;
-          span *= 2;
-          continue;
-        }
-        span = 2;
+      // j: the earliest index of the span-th distinct time from `time` down (or of the earliest time).
+      let j = i;
+      let times = 1;
+      for (let k = i - 1; k >= 0 && times < span; k--) {
+        if (at[k] !== at[j]) times++;
+        j = k;
       }
+      while (j > 0 && at[j - 1] === at[j]) j--;
+      if (times > 1 && this.holdsOver(stage, plan, range, at[j]!, time)) {
+        entered = at[j]!;
+        i = j - 1;
+        span *= 2;
+        continue;
+      }
+      span = 2;
       if (!this.holdsAt(stage, plan, time)) break;
       entered = time;
       while (i >= 0 && at[i] === time) i--;
@@ -323,19 +292,9 @@ export class CompiledBundle implements CompiledRules {
     ctx.now = time;
     const pending = this.pendingFor(plan);
     ctx.pending = pending;
-    this.lowerAt = NaN; // the bounds and `when` answers are for this step only
-    this.partsAt.fill(NaN);
-    const range = this.rangeDeciders[stage.index];
-    if (range !== undefined) {
-      // The range [time, time]: bounds that count the per rules' events too, from sums kept per lead.
-      const answer = range(ctx, time, time);
-      if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
-    }
-    const decide = this.deciders[stage.index];
-    if (decide !== undefined && (pending & PENDING_SCORES) !== 0) {
-      const answer = decide(ctx);
-      if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
-    }
+    // First from bounds over the range [time, time]; the exact condition redoes what it reads.
+    const answer = this.rangeDeciders[stage.index]!(ctx, time, time);
+    if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
     return stage.when!(ctx, ctx.lead);
   }
 
@@ -348,7 +307,7 @@ export class CompiledBundle implements CompiledRules {
       const persona = ctx.persona;
       ctx.grade = undefined;
       ctx.persona = undefined;
-      if (!scoreAtReplayedTime(ctx, this.scoring, this.contributions, this.lowerParts, this.partsAt, this.anchored, this.anchor)) {
+      if (!scoreAtReplayedTime(ctx, this.scoring, this.contributions, this.anchored, this.anchor)) {
         runScoring(ctx, this.scoring, this.contributions, this.fired, true);
       }
       ctx.grade = grade;

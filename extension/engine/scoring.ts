@@ -36,8 +36,8 @@ export interface ModelProgram {
   /** Whether any of its rules is time-dependent (else its score is the same at every `now`). */
   readonly timeDependent: boolean;
   /**
-   * Whether scoreLowerBounds can bound it without its per rules: its `when` rules read no derived
-   * value, and its per rules can only add (points >= 0, no negative cap).
+   * Whether scoreLowerBoundsOver can bound it: its `when` rules read no derived value, and its
+   * per rules can only add (points >= 0, no negative cap).
    */
   readonly boundable: boolean;
   /** Indices into the flat rule list. */
@@ -172,67 +172,22 @@ export function runScoring(
 }
 
 /**
- * Lower bounds of the model scores at ctx.now into `lower` (by model) and of the total (the
- * return value), cheaper than the scores: every per rule counts as 0 (it is never negative in a
- * boundable model). The `when` rules' answers are kept in `parts`, and `partsAt[m]` is set to
- * ctx.now for each model whose parts were computed, for scoreAtReplayedTime to reuse. NaN for a
- * model that is not boundable (and for the total after it). Timeless models keep their exact
- * score (ctx.scores).
- *
- * Why they are bounds: a boundable model's `when` rules are exact, and each per rule is replaced
- * by 0, a lower bound of its contribution. Floating-point addition is monotonic in each operand,
- * and so are the min/max clamp and Math.round, so the same sum gives a score <= the real one.
- */
-export function scoreLowerBounds(
-  ctx: EvalContext,
-  program: ScoringProgram,
-  contributions: Float64Array,
-  parts: Float64Array,
-  partsAt: Float64Array,
-  lower: Float64Array,
-): number {
-  const { models, rules } = program;
-  let total = 0;
-  for (let m = 0; m < models.length; m++) {
-    const model = models[m]!;
-    if (!model.timeDependent) {
-      lower[m] = ctx.scores[m]!;
-      total += lower[m]!;
-      continue;
-    }
-    if (!model.boundable) {
-      for (let k = m; k < models.length; k++) lower[k] = models[k]!.timeDependent ? NaN : ctx.scores[k]!;
-      return NaN;
-    }
-    let sum = 0;
-    for (let r = model.first; r < model.end; r++) {
-      const rule = rules[r]!;
-      let part = 0;
-      if (rule.when !== undefined) part = !rule.timeDependent ? contributions[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
-      parts[r] = part;
-      sum += part;
-    }
-    partsAt[m] = ctx.now;
-    if (model.min !== undefined && sum < model.min) sum = model.min;
-    if (model.max !== undefined && sum > model.max) sum = model.max;
-    lower[m] = Math.round(sum) + 0;
-    total += lower[m]!;
-  }
-  return total;
-}
-
-/**
  * Lower bounds of the model scores at every time in [lo, hi] (replays), into `lower` (by model),
- * and of the total (the return value); NaN from the first model that is not boundable, as in
- * scoreLowerBounds. A time-dependent `when` rule counts its points when `whenOver[r]` proves it
- * holds over the whole range, 0 when it proves it never does, else the smaller of the two. A per
- * rule counts only the matching events surely in its window at every time of the range,
+ * and of the total (the return value), cheaper than the scores. Timeless models keep their exact
+ * score (ctx.scores); NaN for a model that is not boundable (and for the total and the models
+ * after it).
+ *
+ * In a boundable model, a time-dependent `when` rule counts its points when `whenOver[r]` proves
+ * it holds over the whole range, 0 when it proves it never does, else the smaller of the two. A
+ * per rule counts only the matching events surely in its window at every time of the range,
  * (hi - within, lo], each decayed to `hi` (where it is smallest: the factor at the evaluation's
- * `anchor` times the gain from there back to `hi`, as in scoreAtReplayedTime) and shaved by
- * DECAY_MARGIN against the rounding of the powers and the product (factors outside the range
- * where that holds count 0); rules with a count test count 0. Each part is at most the rule's
- * real contribution at any time of the range, and the sums, clamps and rounding are monotonic
- * (see scoreLowerBounds), so the bounds hold at every time of the range.
+ * `anchor` times the gain from there back to `hi`, as in scoreAtReplayedTime, summed per lead in
+ * EventMatcher.sums) and shaved by SUM_MARGIN against rounding; rules with a count test count 0
+ * (a per rule is never negative in a boundable model).
+ *
+ * Why they are bounds: each part is at most the rule's real contribution at any time of the
+ * range. Floating-point addition is monotonic in each operand, and so are the cap, the min/max
+ * clamp and Math.round, so the same sum gives a score <= the real one.
  */
 export function scoreLowerBoundsOver(
   ctx: EvalContext,
@@ -352,8 +307,7 @@ const SMALLEST_FACTOR = 2 ** -900;
 /**
  * The model scores at a replayed ctx.now (before the evaluation's `anchor`), into ctx.scores and
  * ctx.total, when they can be had exactly without a power per event; false when not (the caller
- * then runs runScoring). `when` rules are answered exactly (from `parts` when scoreLowerBounds
- * computed them at this time). A per rule's decayed terms points * 0.5 ** ((t - at) / halfLife)
+ * then runs runScoring). `when` rules are answered exactly. A per rule's decayed terms points * 0.5 ** ((t - at) / halfLife)
  * are computed as points * F * G, with F the factor at the anchor (`anchored`: one DecayFactors
  * per model, kept for the whole replay of the lead, so a replayed time costs one power per model) and
  * G = 0.5 ** ((t - anchor) / halfLife) shared by the model's events, which gives an interval that
@@ -367,8 +321,6 @@ export function scoreAtReplayedTime(
   ctx: EvalContext,
   program: ScoringProgram,
   contributions: Float64Array,
-  parts: Float64Array,
-  partsAt: Float64Array,
   anchored: readonly DecayFactors[],
   anchor: number,
 ): boolean {
@@ -388,7 +340,6 @@ export function scoreAtReplayedTime(
     // Far enough back, G leaves the range the bound covers: then every term is computed as the engine does.
     const gain = halfLifeMs > 0 ? 0.5 ** ((now - anchor) / halfLifeMs) : 1;
     const anchoredTerms = gain <= 1 / SMALLEST_FACTOR;
-    const partsKnown = partsAt[m] === now;
     let low = 0;
     let high = 0;
     let magnitude = 0;
@@ -396,7 +347,7 @@ export function scoreAtReplayedTime(
     for (let r = model.first; r < model.end; r++) {
       const rule = rules[r]!;
       if (rule.when !== undefined) {
-        const part = !rule.timeDependent ? contributions[r]! : partsKnown ? parts[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
+        const part = !rule.timeDependent ? contributions[r]! : rule.when(ctx, ctx.lead) ? rule.points : 0;
         low += part;
         high += part;
         magnitude += Math.abs(part);

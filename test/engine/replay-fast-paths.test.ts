@@ -159,7 +159,8 @@ describe('replays of conditions that can only start to hold', () => {
 });
 
 describe('replays decided from score lower bounds', () => {
-  // `when` rules exact, per rules >= 0: a lower bound of the score without any decay factor.
+  // `when` rules exact, per rules by the decayed events surely in their windows (never more
+  // than they add): a lower bound of the score, checked against the exact replay.
   const eng = (extra: ScoringModelFileRule[] = []) => model('eng', [
     whenRule('recent', { event: 'email_click', within: '5d' }, 40),
     perRule('clicks', { event: 'email_click', within: '90d' }, 10, 30),

@@ -21,8 +21,6 @@ interface Harness {
   ctx: EvalContext;
   contributions: Float64Array;
   fired: Uint8Array;
-  parts: Float64Array;
-  partsAt: Float64Array;
   anchored: DecayFactors[];
 }
 
@@ -38,7 +36,7 @@ function harness(models: ScoringModelFile[]): Harness {
   };
   return {
     program, ctx, contributions: new Float64Array(program.rules.length), fired: new Uint8Array(program.rules.length),
-    parts: new Float64Array(program.rules.length), partsAt: new Float64Array(models.length).fill(NaN), anchored: models.map(() => new DecayFactors()),
+    anchored: models.map(() => new DecayFactors()),
   };
 }
 
@@ -57,7 +55,7 @@ function compareAtEventTimes(h: Harness, lead: Lead, anchor: number): { answered
   const times = [...new Set(ctx.events.at)];
   for (const time of times) {
     ctx.now = time;
-    const ok = scoreAtReplayedTime(ctx, program, h.contributions, h.parts, h.partsAt, h.anchored, anchor);
+    const ok = scoreAtReplayedTime(ctx, program, h.contributions, h.anchored, anchor);
     const interval = ok ? { scores: Array.from(ctx.scores), total: ctx.total } : null;
     runScoring(ctx, program, h.contributions, h.fired, true);
     if (interval) {
@@ -125,7 +123,7 @@ describe('scores at replayed times from intervals', () => {
     h.ctx.events.load(lead.events, NOW_MS);
     runScoring(h.ctx, h.program, h.contributions, h.fired, false);
     h.ctx.now = NOW_MS - 2 * DAY;
-    expect(scoreAtReplayedTime(h.ctx, h.program, h.contributions, h.parts, h.partsAt, h.anchored, NOW_MS)).toBe(false);
+    expect(scoreAtReplayedTime(h.ctx, h.program, h.contributions, h.anchored, NOW_MS)).toBe(false);
     runScoring(h.ctx, h.program, h.contributions, h.fired, true);
     expect(h.ctx.scores[0]).toBe(3);
 
