@@ -102,7 +102,7 @@ export class CompiledBundle implements CompiledRules {
     const lowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number): number => {
       if (this.overLo !== lo || this.overHi !== hi) {
         this.overTotal = scoreLowerBoundsOver(
-          ctx, this.scoring, this.contributions, this.whenOver, lo, hi, this.overScores, this.anchored, this.anchor);
+          ctx, this.scoring, this.contributions, this.whenOver, lo, hi, this.overScores, this.anchor);
         this.overLo = lo;
         this.overHi = hi;
       }
@@ -290,8 +290,7 @@ export class CompiledBundle implements CompiledRules {
   private holdsAt(stage: StageProgram, plan: ReplayPlan, time: number): boolean {
     const ctx = this.ctx;
     ctx.now = time;
-    const pending = this.pendingFor(plan);
-    ctx.pending = pending;
+    ctx.pending = this.pendingFor(plan);
     // First from bounds over the range [time, time]; the exact condition redoes what it reads.
     const answer = this.rangeDeciders[stage.index]!(ctx, time, time);
     if (answer !== UNDECIDED) return answer === DECIDED_TRUE;

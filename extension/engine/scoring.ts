@@ -197,12 +197,9 @@ export function scoreLowerBoundsOver(
   lo: number,
   hi: number,
   lower: Float64Array,
-  anchored: readonly DecayFactors[],
   anchor: number,
 ): number {
   const { models, rules } = program;
-  const events = ctx.events;
-  const at = events.at;
   let total = 0;
   for (let m = 0; m < models.length; m++) {
     const model = models[m]!;
@@ -216,7 +213,7 @@ export function scoreLowerBoundsOver(
       return NaN;
     }
     const halfLifeMs = model.halfLifeMs;
-    // Factors at `hi` as the anchor's factor (kept per event for the whole replay) times one gain.
+    // Factors at `hi` as the factor at the anchor (summed per lead) times one gain.
     const gain = halfLifeMs > 0 ? 0.5 ** ((hi - anchor) / halfLifeMs) : 1;
     const anchoredTerms = gain <= 1 / SMALLEST_FACTOR;
     let sum = 0;
