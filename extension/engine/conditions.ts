@@ -7,7 +7,7 @@ import { wallDurationMs } from './duration';
 import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
-import { compileCount, compileOperator, FIELD_OPERATORS, type CountTest, type FieldOperator } from './operators';
+import { anyElement, compileCount, compileOperator, compilePattern, FIELD_OPERATORS, PatternGroup, type CountTest, type FieldOperator } from './operators';
 import { compilePath, isInheritedName, type PathReader } from './values';
 
 export interface CompileScope {
@@ -23,6 +23,8 @@ export interface CompileScope {
    * the replay's deciders) shares one set of per-lead memos; without it each query has its own.
    */
   readonly matchers?: Map<string, EventMatcher>;
+  /** The `matches` tests of each lead field, answered together (see PatternGroup); without it each test remembers its own answers. */
+  readonly patterns?: Map<string, PatternGroup>;
 }
 
 /** Which derived values (and whether events) a condition looks at, for replay planning. */
@@ -243,10 +245,25 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
     throw new RulesError(`${where}: a field test needs exactly one of ${FIELD_OPERATORS.join(', ')}`);
   }
   const expected = (test as unknown as Record<string, unknown>)[op];
+  const leadField = !scope.eventProps && !isDerivedField(test.field);
+  if (leadField && op === 'matches' && scope.patterns !== undefined) {
+    // Answered with the field's other patterns (see PatternGroup).
+    const index = leadFieldSlot(test.field, scope);
+    const read = compilePath(test.field);
+    let group = scope.patterns.get(test.field);
+    if (group === undefined) scope.patterns.set(test.field, (group = new PatternGroup()));
+    const patterns = group;
+    const k = patterns.add(compilePattern(expected, `${where}.matches`));
+    const element = (value: unknown): boolean => typeof value === 'string' && patterns.test(value, k);
+    return (ctx) => {
+      const value = ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
+      return typeof value === 'string' ? patterns.test(value, k) : Array.isArray(value) && anyElement(value, element);
+    };
+  }
   const holds = compileOperator(op, expected, `${where}.${op}`);
   // A missing or null value fails every operator except `exists: false`.
   const whenMissing = op === 'exists' && expected === false;
-  if (!scope.eventProps && !isDerivedField(test.field)) {
+  if (leadField) {
     // A lead field, read from its slot here rather than through a getter (one call less per test).
     const index = leadFieldSlot(test.field, scope);
     const read = compilePath(test.field);

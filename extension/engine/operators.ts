@@ -22,7 +22,7 @@ const never: Predicate = () => false;
 /** Texts whose `matches` answer each compiled pattern remembers (then it starts over). */
 const MATCH_MEMO_SIZE = 1024;
 
-function anyElement(list: readonly unknown[], test: Predicate): boolean {
+export function anyElement(list: readonly unknown[], test: Predicate): boolean {
   for (let i = 0; i < list.length; i++) if (test(list[i])) return true;
   return false;
 }
@@ -162,13 +162,7 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       return (value) => (typeof value === 'string' ? normalizeText(value).endsWith(text) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'matches': {
-      if (typeof expected !== 'string') fail('a regular expression');
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(expected as string, 'i');
-      } catch (error) {
-        throw new RulesError(`${where}: bad regular expression ${JSON.stringify(expected)}: ${(error as Error).message}`);
-      }
+      const pattern = compilePattern(expected, where);
       // No 'g' or 'y' flag: test() keeps no state between leads, so an answer depends only on
       // the text and is remembered (job titles repeat from lead to lead; a test costs ~60 ns).
       const memo = new Map<string, boolean>();
@@ -189,6 +183,63 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       return expected ? () => true : never; // only called on present values
   }
   throw new RulesError(`${where}: unknown operator ${String(op)}`);
+}
+
+/**
+ * The regular expression of a `matches` test: case-insensitive, without 'g' or 'y', so a test
+ * keeps no state and its answer for a text can be remembered.
+ */
+export function compilePattern(expected: unknown, where: string): RegExp {
+  if (typeof expected !== 'string') throw new RulesError(`${where}: matches needs a regular expression, got ${JSON.stringify(expected)}`);
+  try {
+    return new RegExp(expected, 'i');
+  } catch (error) {
+    throw new RulesError(`${where}: bad regular expression ${JSON.stringify(expected)}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The `matches` tests of one lead field, answered together: per text, one remembered row of
+ * answers (0 not asked yet, 1 matches, 2 does not), so the job title's dozen patterns cost one
+ * look-up per lead instead of one each. `row` and `rowText` are the row of the text asked last.
+ */
+export class PatternGroup {
+  private readonly patterns: RegExp[] = [];
+  private readonly indices = new Map<string, number>();
+  private readonly memo = new Map<string, Uint8Array>();
+  private row: Uint8Array = new Uint8Array(0);
+  private rowText: string | undefined;
+
+  /** Adds a pattern at compile time (once per source: copies of a test share it); returns its index. */
+  add(pattern: RegExp): number {
+    let k = this.indices.get(pattern.source);
+    if (k === undefined) {
+      k = this.patterns.push(pattern) - 1;
+      this.indices.set(pattern.source, k);
+    }
+    return k;
+  }
+
+  /** Whether pattern `k` matches `text` (surrounding white space ignored). */
+  test(text: string, k: number): boolean {
+    let row = this.row;
+    if (this.rowText !== text) {
+      let known = this.memo.get(text);
+      if (known === undefined) {
+        if (this.memo.size >= MATCH_MEMO_SIZE) this.memo.clear();
+        known = new Uint8Array(this.patterns.length);
+        this.memo.set(text, known);
+      }
+      this.row = row = known;
+      this.rowText = text;
+    }
+    let answer = row[k]!;
+    if (answer === 0) {
+      answer = this.patterns[k]!.test(text.trim()) ? 1 : 2;
+      row[k] = answer;
+    }
+    return answer === 1;
+  }
 }
 
 /** `count: { <op>: n }` on a number of events. */

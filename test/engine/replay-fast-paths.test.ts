@@ -132,6 +132,33 @@ describe('matches', () => {
   });
 });
 
+describe('matches on one field', () => {
+  it('answer each pattern for itself when a field has several (copies of one pattern share answers)', () => {
+    const bundle = makeBundle({
+      models: [model('fit', [
+        whenRule('cto', { field: 'title', matches: '^cto\\b' }, 1),
+        whenRule('data', { field: 'title', matches: 'data' }, 10),
+        whenRule('cto-again', { any: [{ field: 'title', matches: '^cto\\b' }, { field: 'email', matches: 'cto' }] }, 100),
+      ])],
+      personas: [persona('data-cto', { all: [{ field: 'title', matches: 'data' }, { field: 'title', matches: '^cto\\b' }] })],
+    });
+    const compiled = compileRules(bundle);
+    const check = (title: unknown, fit: number, persona: string | null) => {
+      const lead = makeLead({ title, email: 'x@y.example' } as Partial<Lead>);
+      const outcome = evaluate(compiled, lead, NOW);
+      expect([outcome.score.fit, outcome.persona]).toEqual([fit, persona]);
+      expect(outcome).toEqual(referenceEvaluate(bundle, lead, NOW));
+    };
+    check('CTO, Data', 111, 'data-cto');
+    check('Data CTO', 10, null);
+    check(' cto ', 101, null);
+    check(['Data lead', 'CTO'], 111, 'data-cto'); // any element, each pattern on its own
+    // More texts than remembered, alternating with one seen before: answers never mix up.
+    for (let i = 0; i < 1500; i++) check(i % 2 === 0 ? `CTO ${i}` : `data ${i}`, i % 2 === 0 ? 101 : 10, null);
+    check('CTO, Data', 111, 'data-cto');
+  });
+});
+
 describe('replays of conditions that can only start to hold', () => {
   const converted: Condition = {
     all: [{ field: 'email', exists: true }, { event: 'form_submit', where: { field: 'form', ne: 'newsletter' }, count: { gte: 2 } }],
