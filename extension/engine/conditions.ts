@@ -7,7 +7,9 @@ import { wallDurationMs } from './duration';
 import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
-import { anyElement, compileCount, compileOperator, compilePattern, FIELD_OPERATORS, PatternGroup, type CountTest, type FieldOperator } from './operators';
+import {
+  anyElement, compileCount, compileOperator, compilePattern, FIELD_OPERATORS, PatternGroup, type CountTest, type FieldOperator,
+} from './operators';
 import { compilePath, isInheritedName, type PathReader } from './values';
 
 export interface CompileScope {
@@ -19,8 +21,8 @@ export interface CompileScope {
   /** Lead field path to its slot in EvalContext.fieldValues (each path is read once per lead). */
   readonly leadFields: Map<string, number>;
   /**
-   * Event matchers by event types and `where`, so that every copy of a test (a rule, its stage,
-   * the replay's deciders) shares one set of per-lead memos; without it each query has its own.
+   * Event matchers by event types and `where`, so that every copy of a test (a rule, a stage, the
+   * range deciders of replays) shares one set of per-lead memos; without it each query has its own.
    */
   readonly matchers?: Map<string, EventMatcher>;
   /** The `matches` tests of each lead field, answered together (see PatternGroup); without it each test remembers its own answers. */
@@ -52,6 +54,14 @@ export interface EventQuery {
   readonly whereCacheable: boolean;
   /** Per-lead memos, shared by every query with the same event types and `where` (see CompileScope.matchers). */
   readonly matcher: EventMatcher;
+  /**
+   * For a per rule's query in a model with decay (see scoreLowerBoundsOver), built on first use
+   * per lead (`sumsLoad`): sums[k] is the sum of the decay factors of the first k matching times
+   * at the evaluation's `now` (one per load), for the model's half-life (a query belongs to one
+   * rule, so to one model). Factors too small to bound count 0.
+   */
+  sums: Float64Array;
+  sumsLoad: number;
 }
 
 /** What a query's events are, remembered per lead (each part belongs to the LeadEvents load in its *Load field). */
@@ -66,20 +76,12 @@ export interface EventMatcher {
   times: Float64Array;
   timesSize: number;
   timesLoad: number;
-  /**
-   * For per rules in a model with decay (see scoreLowerBoundsOver): sums[k] is the sum of the
-   * decay factors, at the replay's anchor and for `sumsHalfLife`, of the first k matching times.
-   */
-  sums: Float64Array;
-  sumsLoad: number;
-  sumsHalfLife: number;
 }
 
 function newMatcher(): EventMatcher {
   return {
     cache: new Uint8Array(0), cacheLoad: -1,
     times: new Float64Array(0), timesSize: 0, timesLoad: -1,
-    sums: new Float64Array(0), sumsLoad: -1, sumsHalfLife: NaN,
   };
 }
 
@@ -296,9 +298,17 @@ export function compileEventQuery(test: EventTest, scope: CompileScope, where: s
   const whereCacheable = test.where !== undefined && !readsEvents(test.where);
   let matcher: EventMatcher | undefined;
   if (scope.matchers !== undefined && (test.where === undefined || whereCacheable)) {
-    const key = `${bucket} ${JSON.stringify(test.where ?? null)}`;
-    matcher = scope.matchers.get(key);
-    if (matcher === undefined) scope.matchers.set(key, (matcher = newMatcher()));
+    // JSON writes Infinity, -Infinity and NaN all as null: a `where` holding one gets its own memos.
+    let distinct = true;
+    const text = JSON.stringify(test.where ?? null, (_key, value: unknown) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) distinct = false;
+      return value;
+    });
+    if (distinct) {
+      const key = `${bucket} ${text}`;
+      matcher = scope.matchers.get(key);
+      if (matcher === undefined) scope.matchers.set(key, (matcher = newMatcher()));
+    }
   }
   return {
     bucket,
@@ -308,6 +318,8 @@ export function compileEventQuery(test: EventTest, scope: CompileScope, where: s
       : compileCondition(test.where, { ...scope, eventProps: true }, `${where}.where`),
     whereCacheable,
     matcher: matcher ?? newMatcher(),
+    sums: new Float64Array(0),
+    sumsLoad: -1,
   };
 }
 

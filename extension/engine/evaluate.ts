@@ -117,7 +117,9 @@ export class CompiledBundle implements CompiledRules {
         : undefined;
     }));
     this.rangeDeciders = (lifecycle.stages ?? []).map((stage, i) =>
-      stage.when !== undefined && this.replayPlans[i]!.timeDependent ? compileRangeDecider(stage.when, scope, lowerBoundOver) : undefined);
+      stage.when !== undefined && this.replayPlans[i]!.timeDependent
+        ? compileRangeDecider(stage.when, scope, lowerBoundOver)
+        : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
       now: 0,

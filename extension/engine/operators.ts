@@ -19,7 +19,7 @@ export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 
 const never: Predicate = () => false;
 
-/** Texts whose `matches` answer each compiled pattern remembers (then it starts over). */
+/** Texts whose `matches` answers each compiled pattern, and each PatternGroup, remembers (then it starts over). */
 const MATCH_MEMO_SIZE = 1024;
 
 export function anyElement(list: readonly unknown[], test: Predicate): boolean {

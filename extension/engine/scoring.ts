@@ -182,7 +182,7 @@ export function runScoring(
  * per rule counts only the matching events surely in its window at every time of the range,
  * (hi - within, lo], each decayed to `hi` (where it is smallest: the factor at the evaluation's
  * `anchor` times the gain from there back to `hi`, as in scoreAtReplayedTime, summed per lead in
- * EventMatcher.sums) and shaved by SUM_MARGIN against rounding; rules with a count test count 0
+ * EventQuery.sums) and shaved by SUM_MARGIN against rounding; rules with a count test count 0
  * (a per rule is never negative in a boundable model).
  *
  * Why they are bounds: each part is at most the rule's real contribution at any time of the
@@ -234,20 +234,20 @@ export function scoreLowerBoundsOver(
         // The matching events surely in the window at every time of the range: (hi - within, lo].
         const first = countAtOrBefore(times, size, hi - query.windowMs);
         const end = countAtOrBefore(times, size, lo);
-        if (end <= first) continue;
-        let total: number;
-        if (halfLifeMs === 0) total = rule.points * (end - first) * SUM_MARGIN; // the engine adds them one by one
+        if (end <= first || end - first > MAX_SUMMED) continue;
+        let ruleTotal: number;
+        if (halfLifeMs === 0) ruleTotal = rule.points * (end - first) * SUM_MARGIN; // the engine adds them one by one
         else {
-          if (!anchoredTerms || end - first > MAX_SUMMED) continue;
+          if (!anchoredTerms) continue;
           const sums = anchoredSums(ctx, query, times, size, anchor, halfLifeMs);
           // Each running sum is within (k + 2) units of roundoff of its exact value: take off the
           // largest error the difference can carry, then the margin for the engine's own sums.
-          const sum = sums[end]! - sums[first]! - sums[end]! * (end + 2) * ULP;
-          if (!(sum > 0)) continue;
-          total = rule.points * (sum * gain) * SUM_MARGIN;
+          const factors = sums[end]! - sums[first]! - sums[end]! * (end + 2) * ULP;
+          if (!(factors > 0)) continue;
+          ruleTotal = rule.points * (factors * gain) * SUM_MARGIN;
         }
         const cap = rule.cap;
-        part = cap !== undefined && total > cap ? cap : total;
+        part = cap !== undefined && ruleTotal > cap ? cap : ruleTotal;
       }
       sum += part;
     }
@@ -268,12 +268,11 @@ export function scoreLowerBoundsOver(
 const SUM_MARGIN = 1 - 2 ** -30;
 const MAX_SUMMED = 2 ** 16;
 
-/** The matcher's sums for the lead's anchor and the model's half-life (see EventMatcher.sums); factors too small to bound count 0. */
+/** The query's sums of decay factors at the anchor (see EventQuery.sums). */
 function anchoredSums(ctx: EvalContext, query: EventQuery, times: Float64Array, size: number, anchor: number, halfLifeMs: number): Float64Array {
-  const matcher = query.matcher;
-  if (matcher.sumsLoad === ctx.events.loads && matcher.sumsHalfLife === halfLifeMs) return matcher.sums;
-  if (matcher.sums.length < size + 1) matcher.sums = new Float64Array(Math.max(size + 1, matcher.sums.length * 2));
-  const sums = matcher.sums;
+  if (query.sumsLoad === ctx.events.loads) return query.sums;
+  if (query.sums.length < size + 1) query.sums = new Float64Array(Math.max(size + 1, query.sums.length * 2));
+  const sums = query.sums;
   let sum = 0;
   sums[0] = 0;
   for (let k = 0; k < size; k++) {
@@ -281,8 +280,7 @@ function anchoredSums(ctx: EvalContext, query: EventQuery, times: Float64Array, 
     if (factor >= SMALLEST_FACTOR) sum += factor;
     sums[k + 1] = sum;
   }
-  matcher.sumsLoad = ctx.events.loads;
-  matcher.sumsHalfLife = halfLifeMs;
+  query.sumsLoad = ctx.events.loads;
   return sums;
 }
 
