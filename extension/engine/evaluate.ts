@@ -149,6 +149,7 @@ export class CompiledBundle implements CompiledRules {
     ctx.evaluation++;
     ctx.grade = undefined;
     ctx.persona = undefined;
+    ctx.pending = 0; // a replay cut short by an exception (a hostile getter) leaves it set
     ctx.events.load(lead.events, now);
 
     runScoring(ctx, this.scoring, this.contributions, this.fired, false);
