@@ -154,7 +154,7 @@ export function compileGetter(path: string, scope: CompileScope): Getter {
   const read = compilePath(path);
   if (scope.eventProps) return (_ctx, source) => read(source);
   const index = leadFieldSlot(path, scope);
-  return (ctx) => (ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read));
+  return (ctx) => leadFieldValue(ctx, index, read);
 }
 
 /**
@@ -169,6 +169,11 @@ function leadFieldSlot(path: string, scope: CompileScope): number {
     scope.leadFields.set(path, slot);
   }
   return slot;
+}
+
+/** The lead's value at a slot: from the slot when this evaluation read it already, else read now. */
+function leadFieldValue(ctx: EvalContext, index: number, read: PathReader): unknown {
+  return ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
 }
 
 function readLeadField(ctx: EvalContext, index: number, read: PathReader): unknown {
@@ -258,7 +263,7 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
     const k = patterns.add(compilePattern(expected, `${where}.matches`));
     const element = (value: unknown): boolean => typeof value === 'string' && patterns.test(value, k);
     return (ctx) => {
-      const value = ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
+      const value = leadFieldValue(ctx, index, read);
       return typeof value === 'string' ? patterns.test(value, k) : Array.isArray(value) && anyElement(value, element);
     };
   }
@@ -270,7 +275,7 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
     const index = leadFieldSlot(test.field, scope);
     const read = compilePath(test.field);
     return (ctx) => {
-      const value = ctx.fieldStamps[index] === ctx.evaluation ? ctx.fieldValues[index] : readLeadField(ctx, index, read);
+      const value = leadFieldValue(ctx, index, read);
       return value === undefined || value === null ? whenMissing : holds(value);
     };
   }
