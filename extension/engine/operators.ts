@@ -19,7 +19,7 @@ export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 
 const never: Predicate = () => false;
 
-/** Texts whose `matches` answers each compiled pattern, and each PatternGroup, remembers (then it starts over). */
+/** Texts whose `matches` answers a PatternGroup remembers (then it starts over). */
 const MATCH_MEMO_SIZE = 1024;
 
 export function anyElement(list: readonly unknown[], test: Predicate): boolean {
@@ -44,14 +44,15 @@ function equalTo(expected: Scalar): Predicate {
   return (value) => value === expected;
 }
 
-function oneOf(expected: readonly Scalar[]): Predicate {
+/** The members of an `in` list: texts normalised, the rest as they are. */
+function memberSets(expected: readonly Scalar[]): { texts: Set<string>; others: Set<unknown> } {
   const texts = new Set<string>();
   const others = new Set<unknown>();
   for (const item of expected) {
     if (typeof item === 'string') texts.add(normalizeText(item));
     else others.add(item);
   }
-  return (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : others.has(value));
+  return { texts, others };
 }
 
 type Order = (difference: number) => boolean;
@@ -108,10 +109,10 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       if (!Array.isArray(expected) || expected.length === 0 || !expected.every(isScalar)) {
         fail('a non-empty list of strings, numbers or booleans');
       }
-      const member = oneOf(expected as Scalar[]);
+      const { texts, others } = memberSets(expected as Scalar[]);
+      const member: Predicate = (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : others.has(value));
       if (op === 'notIn') return (value) => (Array.isArray(value) ? !anyElement(value, member) : !member(value));
-      const texts = new Set((expected as Scalar[]).filter((item) => typeof item === 'string').map((item) => normalizeText(item as string)));
-      return (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : Array.isArray(value) ? anyElement(value, member) : member(value));
+      return (value) => (typeof value === 'string' ? texts.has(normalizeText(value)) : Array.isArray(value) ? anyElement(value, member) : others.has(value));
     }
     case 'gt':
     case 'gte':
@@ -162,21 +163,12 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       return (value) => (typeof value === 'string' ? normalizeText(value).endsWith(text) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'matches': {
-      const pattern = compilePattern(expected, where);
-      // No 'g' or 'y' flag: test() keeps no state between leads, so an answer depends only on
-      // the text and is remembered (job titles repeat from lead to lead; a test costs ~60 ns).
-      const memo = new Map<string, boolean>();
-      const test = (value: string): boolean => {
-        let answer = memo.get(value);
-        if (answer === undefined) {
-          answer = pattern.test(value.trim());
-          if (memo.size >= MATCH_MEMO_SIZE) memo.clear();
-          memo.set(value, answer);
-        }
-        return answer;
-      };
-      const scalar: Predicate = (value) => typeof value === 'string' && test(value);
-      return (value) => (typeof value === 'string' ? test(value) : Array.isArray(value) && anyElement(value, scalar));
+      // A group of one: its answers are remembered per text (job titles repeat from lead to lead;
+      // a test costs ~60 ns). Lead fields share a group per field (conditions.ts).
+      const group = new PatternGroup();
+      const k = group.add(compilePattern(expected, where));
+      const scalar: Predicate = (value) => typeof value === 'string' && group.test(value, k);
+      return (value) => (typeof value === 'string' ? group.test(value, k) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'exists':
       if (typeof expected !== 'boolean') fail('true or false');
