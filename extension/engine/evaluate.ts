@@ -237,9 +237,8 @@ export class CompiledBundle implements CompiledRules {
       return at[low]!;
     }
     // Walking back: first try to prove the condition over a stretch of `span` event times at once
-    // (holdsOver), doubling the stretch after each success; when a stretch is not proved, ask at
+    // (decideOver), doubling the stretch after each success; when a stretch is not proved, ask at
     // its latest time alone and start again from a stretch of two.
-    const range = this.rangeDeciders[stage.index]!;
     let entered = now;
     let i = size - 1;
     let span = 2;
@@ -253,7 +252,7 @@ export class CompiledBundle implements CompiledRules {
         j = k;
       }
       while (j > 0 && at[j - 1] === at[j]) j--;
-      if (times > 1 && this.holdsOver(stage, plan, range, at[j]!, time)) {
+      if (times > 1 && this.decideOver(stage, plan, at[j]!, time) === DECIDED_TRUE) {
         entered = at[j]!;
         i = j - 1;
         span *= 2;
@@ -267,22 +266,20 @@ export class CompiledBundle implements CompiledRules {
     return entered;
   }
 
-  /** Whether the stage's condition surely holds at every time from `lo` to `hi` (see RangeDecider). */
-  private holdsOver(stage: StageProgram, plan: ReplayPlan, range: RangeDecider, lo: number, hi: number): boolean {
+  /**
+   * The stage's condition for every time from `lo` to `hi`, from bounds (see RangeDecider), with
+   * `now` moved to `hi` and the derived values the stage reads that can change with it pending.
+   */
+  private decideOver(stage: StageProgram, plan: ReplayPlan, lo: number, hi: number): number {
     const ctx = this.ctx;
-    ctx.now = hi;
-    ctx.pending = this.pendingFor(plan);
-    return range(ctx, lo, hi) === DECIDED_TRUE;
-  }
-
-  /** The derived values the plan's stage reads that can change with `now` (EvalContext.pending). */
-  private pendingFor(plan: ReplayPlan): number {
     const changes = this.changes;
+    ctx.now = hi;
     let pending = 0;
     if (plan.level >= 1 && changes.scores) pending |= PENDING_SCORES;
     if (plan.level >= 2 && changes.grade) pending |= PENDING_GRADE;
     if (plan.level >= 3 && changes.persona) pending |= PENDING_PERSONA;
-    return pending;
+    ctx.pending = pending;
+    return this.rangeDeciders[stage.index]!(ctx, lo, hi);
   }
 
   /**
@@ -292,13 +289,10 @@ export class CompiledBundle implements CompiledRules {
    * order computes it (scores with grade and persona missing, the grade with the persona missing).
    */
   private holdsAt(stage: StageProgram, plan: ReplayPlan, time: number): boolean {
-    const ctx = this.ctx;
-    ctx.now = time;
-    ctx.pending = this.pendingFor(plan);
     // First from bounds over the range [time, time]; the exact condition redoes what it reads.
-    const answer = this.rangeDeciders[stage.index]!(ctx, time, time);
+    const answer = this.decideOver(stage, plan, time, time);
     if (answer !== UNDECIDED) return answer === DECIDED_TRUE;
-    return stage.when!(ctx, ctx.lead);
+    return stage.when!(this.ctx, this.ctx.lead);
   }
 
   /** Recomputes the pending derived values up to `what` (scores, then grade, then persona). */
