@@ -71,9 +71,11 @@ export interface EventMatcher {
   cacheLoad: number;
   /**
    * For range deciders (replays), built on first use: the times of the matching events,
-   * ascending, the first `timesSize` entries. Only for a cacheable (or absent) `where`.
+   * ascending, and their positions among the lead's kept events, the first `timesSize` entries.
+   * Only for a cacheable (or absent) `where`.
    */
   times: Float64Array;
+  positions: Int32Array;
   timesSize: number;
   timesLoad: number;
 }
@@ -81,7 +83,7 @@ export interface EventMatcher {
 function newMatcher(): EventMatcher {
   return {
     cache: new Uint8Array(0), cacheLoad: -1,
-    times: new Float64Array(0), timesSize: 0, timesLoad: -1,
+    times: new Float64Array(0), positions: new Int32Array(0), timesSize: 0, timesLoad: -1,
   };
 }
 
@@ -500,13 +502,19 @@ export function matchingTimes(ctx: EvalContext, query: EventQuery): Float64Array
   if (matcher.timesLoad === events.loads) return matcher.times;
   const positions = events.buckets[query.bucket]!;
   const size = events.bucketSizes[query.bucket]!;
-  if (matcher.times.length < size) matcher.times = new Float64Array(Math.max(size, matcher.times.length * 2));
-  const times = matcher.times;
+  if (matcher.times.length < size) {
+    const length = Math.max(size, matcher.times.length * 2);
+    matcher.times = new Float64Array(length);
+    matcher.positions = new Int32Array(length);
+  }
+  const { times, positions: kept } = matcher;
   const at = events.at;
   let n = 0;
   for (let i = 0; i < size; i++) {
     const p = positions[i]!;
-    if (query.where === undefined || matchesWhere(ctx, query, p)) times[n++] = at[p]!;
+    if (query.where !== undefined && !matchesWhere(ctx, query, p)) continue;
+    times[n] = at[p]!;
+    kept[n++] = p;
   }
   matcher.timesSize = n;
   matcher.timesLoad = events.loads;

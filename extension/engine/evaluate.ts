@@ -103,7 +103,7 @@ export class CompiledBundle implements CompiledRules {
     const lowerBoundOver = (ctx: EvalContext, model: number, lo: number, hi: number): number => {
       if (this.overLo !== lo || this.overHi !== hi) {
         this.overTotal = scoreLowerBoundsOver(
-          ctx, this.scoring, this.contributions, this.whenOver, lo, hi, this.overScores, this.anchor);
+          ctx, this.scoring, this.contributions, this.whenOver, lo, hi, this.overScores, this.anchored, this.anchor);
         this.overLo = lo;
         this.overHi = hi;
       }

@@ -197,6 +197,7 @@ export function scoreLowerBoundsOver(
   lo: number,
   hi: number,
   lower: Float64Array,
+  anchored: readonly DecayFactors[],
   anchor: number,
 ): number {
   const { models, rules } = program;
@@ -239,7 +240,7 @@ export function scoreLowerBoundsOver(
         if (halfLifeMs === 0) ruleTotal = rule.points * (end - first) * SUM_MARGIN; // the engine adds them one by one
         else {
           if (!anchoredTerms) continue;
-          const sums = anchoredSums(ctx, query, times, size, anchor, halfLifeMs);
+          const sums = anchoredSums(ctx, query, anchored[m]!, anchor, halfLifeMs);
           // Each running sum is within (k + 2) units of roundoff of its exact value: take off the
           // largest error the difference can carry, then the margin for the engine's own sums.
           const factors = sums[end]! - sums[first]! - sums[end]! * (end + 2) * ULP;
@@ -268,15 +269,21 @@ export function scoreLowerBoundsOver(
 const SUM_MARGIN = 1 - 2 ** -30;
 const MAX_SUMMED = 2 ** 16;
 
-/** The query's sums of decay factors at the anchor (see EventQuery.sums). */
-function anchoredSums(ctx: EvalContext, query: EventQuery, times: Float64Array, size: number, anchor: number, halfLifeMs: number): Float64Array {
-  if (query.sumsLoad === ctx.events.loads) return query.sums;
+/**
+ * The query's sums of decay factors at the anchor (see EventQuery.sums), from the model's factors
+ * at the anchor (`factors`: the DecayFactors scoreAtReplayedTime reads too, so each is one power
+ * per event and lead). The query's matching times must be built (matchingTimes).
+ */
+function anchoredSums(ctx: EvalContext, query: EventQuery, factors: DecayFactors, anchor: number, halfLifeMs: number): Float64Array {
+  const events = ctx.events;
+  if (query.sumsLoad === events.loads) return query.sums;
+  const { times, positions, timesSize: size } = query.matcher;
   if (query.sums.length < size + 1) query.sums = new Float64Array(Math.max(size + 1, query.sums.length * 2));
   const sums = query.sums;
   let sum = 0;
   sums[0] = 0;
   for (let k = 0; k < size; k++) {
-    const factor = 0.5 ** ((anchor - times[k]!) / halfLifeMs);
+    const factor = factors.get(events, anchor, halfLifeMs, positions[k]!, times[k]!);
     if (factor >= SMALLEST_FACTOR) sum += factor;
     sums[k + 1] = sum;
   }
@@ -302,12 +309,12 @@ const SMALLEST_FACTOR = 2 ** -900;
 /**
  * The model scores at a replayed ctx.now (before the evaluation's `anchor`), into ctx.scores and
  * ctx.total, when they can be had exactly without a power per event; false when not (the caller
- * then runs runScoring). `when` rules are answered exactly. A per rule's decayed terms points * 0.5 ** ((t - at) / halfLife)
- * are computed as points * F * G, with F the factor at the anchor (`anchored`: one DecayFactors
- * per model, kept for the whole replay of the lead, so a replayed time costs one power per model) and
- * G = 0.5 ** ((t - anchor) / halfLife) shared by the model's events, which gives an interval that
- * surely holds the engine's own sum: the term error (TERM_ERROR, TINY) plus the rounding of
- * each addition (count * ULP of the absolute sum). The rule's cap, the model's sum, min/max and
+ * then runs runScoring). `when` rules are answered exactly. A per rule's decayed terms
+ * points * 0.5 ** ((t - at) / halfLife) are computed as points * F * G, with F the factor at the
+ * anchor (`anchored`: one DecayFactors per model, kept for the whole replay of the lead, so a
+ * replayed time costs one power per model) and G = 0.5 ** ((t - anchor) / halfLife) shared by
+ * the model's events, which gives an interval that surely holds the engine's own sum: the term
+ * error (TERM_ERROR, TINY) plus the rounding of each addition (count * ULP of the absolute sum). The rule's cap, the model's sum, min/max and
  * Math.round are monotonic, so they carry the interval's ends to the score's; when both ends
  * round to the same score, that is the engine's score. Near a half point they differ (rarely)
  * and the caller computes exactly.
