@@ -4,10 +4,11 @@
  * and for every matching element inserted later. Teardown is the AbortSignal.
  *
  * How: one MutationObserver per root, shared by every subscription on that root. Its callback only
- * queues the added (or removed) nodes; in a task of its own right after the page's (see `afterPageTask`),
- * or with `early` in a microtask before the page renders (see `afterPageScript`), the queue is inspected: each topmost added subtree is tested with `matches` and `querySelectorAll`
- * inside it. The document is never rescanned from a mutation callback, so the cost follows what the
- * page inserted, not its size. Everything the page inserts in one task arrives in one batch, and
+ * queues the added (or removed) nodes; in a task of its own right after the page's (see
+ * `afterPageTask`), or with `early` in a microtask before the page renders (see `afterPageScript`),
+ * the queue is inspected: each topmost added subtree is tested with `matches` and
+ * `querySelectorAll` inside it. The document is never rescanned from a mutation callback, so the
+ * cost follows what the page inserted, not its size. Everything the page inserts in one task arrives in one batch, and
  * badges usually land in the same frame as the rows (scripts/bench/content.ts measures it). In a
  * hidden tab the batch waits for an animation frame, which does not come until the tab is shown,
  * so a background Gmail tab costs nothing.

@@ -1,8 +1,8 @@
 /**
  * How an SLA clock's time left or overdue reads wherever Leadpact shows one: on the badge, the
  * card and the popup, in `leadpact score` and in the weekly report (ages such as "3 h ago" are
- * another matter). Dependency-free, so the
- * content scripts (size-budgeted) and the command line import the same function.
+ * another matter). Dependency-free, so the content scripts (size-budgeted) and the command line
+ * import the same function.
  */
 
 const MINUTES_PER_HOUR = 60;

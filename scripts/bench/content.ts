@@ -283,8 +283,8 @@ const threadOf = (e: TraceEvent) => `${e.pid}:${e.tid}`;
 function mainThreadEvents(trace: Buffer): { events: TraceEvent[]; tasks: TraceEvent[] } {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
   const all = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
-  const mainThreads = new Set(all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const events = all.filter((e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`));
+  const mainThreads = new Set(all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(threadOf));
+  const events = all.filter((e) => e.ph === 'X' && mainThreads.has(threadOf(e)));
   return { events, tasks: events.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') };
 }
 

@@ -41,7 +41,6 @@ export interface RemoteRulesDeps {
   state(): Promise<RemoteRulesView | null>;
 }
 
-
 const siteLabels: Record<SiteId, { label: string; hint: string }> = {
   gmail: { label: 'Gmail', hint: 'Thread list and opened messages' },
   outlook: { label: 'Outlook on the web', hint: 'Message list and reading pane' },
