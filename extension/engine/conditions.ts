@@ -8,7 +8,7 @@ import { RulesError } from './errors';
 import type { EventBuckets } from './events';
 import type { Condition, EventTest, FieldTest } from './generated/rules';
 import {
-  anyElement, compileCount, compileOperator, compilePattern, FIELD_OPERATORS, PatternGroup, type CountTest, type FieldOperator,
+  compileCount, compileOperator, FIELD_OPERATORS, remembersTexts, TextGroup, type CountTest, type FieldOperator,
 } from './operators';
 import { compilePath, isInheritedName, type PathReader } from './values';
 
@@ -25,8 +25,11 @@ export interface CompileScope {
    * range deciders of replays) shares one set of per-lead memos; without it each query has its own.
    */
   readonly matchers?: Map<string, EventMatcher>;
-  /** The `matches` tests of each lead field, answered together (see PatternGroup); without it each test remembers its own answers. */
-  readonly patterns?: Map<string, PatternGroup>;
+  /**
+   * The text tests of each lead field and event prop, answered together (see TextGroup); without
+   * it each test remembers its own answers.
+   */
+  readonly texts?: Map<string, TextGroup>;
 }
 
 /** Which derived values (and whether events) a condition looks at, for replay planning. */
@@ -255,29 +258,21 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
   }
   const expected = (test as unknown as Record<string, unknown>)[op];
   const leadField = !scope.eventProps && !isDerivedField(test.field);
-  if (leadField && op === 'matches' && scope.patterns !== undefined) {
-    // Answered with the field's other patterns (see PatternGroup).
-    const index = leadFieldSlot(test.field, scope);
-    const read = compilePath(test.field);
-    let group = scope.patterns.get(test.field);
-    if (group === undefined) scope.patterns.set(test.field, (group = new PatternGroup()));
-    const patterns = group;
-    const k = patterns.add(compilePattern(expected, `${where}.matches`));
-    const element = (value: unknown): boolean => typeof value === 'string' && patterns.test(value, k);
-    return (ctx) => {
-      const value = leadFieldValue(ctx, index, read);
-      return typeof value === 'string' ? patterns.test(value, k) : Array.isArray(value) && anyElement(value, element);
-    };
-  }
   const holds = compileOperator(op, expected, `${where}.${op}`);
   // A missing or null value fails every operator except `exists: false`.
   const whenMissing = op === 'exists' && expected === false;
+  // A text is answered with the field's other text tests (see TextGroup).
+  const group = (leadField || scope.eventProps) && remembersTexts(op, expected)
+    ? textGroup(scope, `${leadField ? 'lead' : 'event'} ${test.field}`)
+    : undefined;
+  const k = group?.add(holds, jsonKey({ [op]: expected })) ?? -1;
   if (leadField) {
     // A lead field, read from its slot here rather than through a getter (one call less per test).
     const index = leadFieldSlot(test.field, scope);
     const read = compilePath(test.field);
     return (ctx) => {
       const value = leadFieldValue(ctx, index, read);
+      if (typeof value === 'string' && group !== undefined) return group.test(value, k);
       return value === undefined || value === null ? whenMissing : holds(value);
     };
   }
@@ -286,14 +281,38 @@ function compileFieldTest(test: FieldTest, scope: CompileScope, where: string): 
     const key = test.field;
     return (_ctx, source) => {
       const value = (source as Record<string, unknown>)[key];
+      if (typeof value === 'string' && group !== undefined) return group.test(value, k);
       return value === undefined || value === null ? whenMissing : holds(value);
     };
   }
   const get = compileGetter(test.field, scope);
   return (ctx, source) => {
     const value = get(ctx, source);
+    if (typeof value === 'string' && group !== undefined) return group.test(value, k);
     return value === undefined || value === null ? whenMissing : holds(value);
   };
+}
+
+/**
+ * A key for sharing memos between copies of one test: its JSON, or undefined when that would not
+ * tell it from others (JSON writes Infinity, -Infinity and NaN all as null; only a bundle built in
+ * code can hold them).
+ */
+function jsonKey(value: unknown): string | undefined {
+  let distinct = true;
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'number' && !Number.isFinite(item)) distinct = false;
+    return item;
+  });
+  return distinct ? text : undefined;
+}
+
+/** The text tests of a field (`lead <path>` or `event <path>`). */
+function textGroup(scope: CompileScope, field: string): TextGroup {
+  if (scope.texts === undefined) return new TextGroup();
+  let group = scope.texts.get(field);
+  if (group === undefined) scope.texts.set(field, (group = new TextGroup()));
+  return group;
 }
 
 export function compileEventQuery(test: EventTest, scope: CompileScope, where: string): EventQuery {
@@ -305,13 +324,8 @@ export function compileEventQuery(test: EventTest, scope: CompileScope, where: s
   const whereCacheable = test.where !== undefined && !readsEvents(test.where);
   let matcher: EventMatcher | undefined;
   if (scope.matchers !== undefined && (test.where === undefined || whereCacheable)) {
-    // JSON writes Infinity, -Infinity and NaN all as null: a `where` holding one gets its own memos.
-    let distinct = true;
-    const text = JSON.stringify(test.where ?? null, (_key, value: unknown) => {
-      if (typeof value === 'number' && !Number.isFinite(value)) distinct = false;
-      return value;
-    });
-    if (distinct) {
+    const text = jsonKey(test.where ?? null);
+    if (text !== undefined) {
       const key = `${bucket} ${text}`;
       matcher = scope.matchers.get(key);
       if (matcher === undefined) scope.matchers.set(key, (matcher = newMatcher()));

@@ -87,7 +87,7 @@ export class CompiledBundle implements CompiledRules {
       buckets,
       leadFields: new Map(),
       matchers: new Map(),
-      patterns: new Map(),
+      texts: new Map(),
     };
     const lifecycle = bundle.lifecycle;
     if (!lifecycle) throw new RulesError('lifecycle: missing from the bundle');

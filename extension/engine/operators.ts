@@ -19,8 +19,10 @@ export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 
 const never: Predicate = () => false;
 
-/** Texts whose `matches` answers a PatternGroup remembers (then it starts over). */
-const MATCH_MEMO_SIZE = 1024;
+/** Texts whose answers a TextGroup remembers (then it starts over). */
+const TEXT_MEMO_SIZE = 1024;
+/** New texts a TextGroup that stopped remembering sees before it tries again. */
+const TEXT_PAUSE = 4096;
 
 export function anyElement(list: readonly unknown[], test: Predicate): boolean {
   for (let i = 0; i < list.length; i++) if (test(list[i])) return true;
@@ -163,12 +165,10 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
       return (value) => (typeof value === 'string' ? normalizeText(value).endsWith(text) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'matches': {
-      // A group of one: its answers are remembered per text (job titles repeat from lead to lead;
-      // a test costs ~60 ns). Lead fields share a group per field (conditions.ts).
-      const group = new PatternGroup();
-      const k = group.add(compilePattern(expected, where));
-      const scalar: Predicate = (value) => typeof value === 'string' && group.test(value, k);
-      return (value) => (typeof value === 'string' ? group.test(value, k) : Array.isArray(value) && anyElement(value, scalar));
+      // Field tests remember the answers per text (see TextGroup).
+      const pattern = compilePattern(expected, where);
+      const scalar: Predicate = (value) => typeof value === 'string' && pattern.test(value.trim());
+      return (value) => (typeof value === 'string' ? pattern.test(value.trim()) : Array.isArray(value) && anyElement(value, scalar));
     }
     case 'exists':
       if (typeof expected !== 'boolean') fail('true or false');
@@ -191,46 +191,103 @@ export function compilePattern(expected: unknown, where: string): RegExp {
 }
 
 /**
- * The `matches` tests of one lead field, answered together: per text, one remembered row of
- * answers (0 not asked yet, 1 matches, 2 does not), so the job title's dozen patterns cost one
- * look-up per lead instead of one each. `row` and `rowText` are the row of the text asked last.
+ * Whether an operator's answer on a text is worth remembering per text (see TextGroup): text
+ * comparisons lower-case the text (~100 ns on a URL) and `matches` runs a regular expression;
+ * `exists` and comparisons with a number answer a text at once.
  */
-export class PatternGroup {
-  private readonly patterns: RegExp[] = [];
+export function remembersTexts(op: FieldOperator, expected: unknown): boolean {
+  if (op === 'exists') return false;
+  if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return typeof expected === 'string';
+  if (op === 'between') return Array.isArray(expected) && expected.some((bound) => typeof bound === 'string');
+  return true;
+}
+
+/**
+ * The tests of one field on a text value, answered together: per text, one remembered row of
+ * answers (0 not asked yet, 1 holds, 2 does not). A field's texts often repeat from lead to
+ * lead (job titles, industries, the pages of a site), so a job title's dozen patterns, or the URL
+ * tests of a page view, cost one look-up per text instead of a lower-casing and a comparison
+ * each. `row` and `rowText` are the row of the text asked last.
+ *
+ * Remembering costs a hash and an insertion per new text, more than it saves on texts that do
+ * not repeat (email addresses): when at most half of the texts asked since the memo last started
+ * over were known, the group stops remembering for the next TEXT_PAUSE texts and only shares the
+ * row of the current text.
+ *
+ * A test must answer a text from the text alone (every field operator does).
+ */
+export class TextGroup {
+  private readonly tests: Predicate[] = [];
   private readonly indices = new Map<string, number>();
   private readonly memo = new Map<string, Uint8Array>();
   private row: Uint8Array = new Uint8Array(0);
   private rowText: string | undefined;
+  /** The row of the current text while not remembering. */
+  private scratch: Uint8Array = new Uint8Array(0);
+  /** Texts found in the memo since it last started over; or, while not remembering, new texts still to go. */
+  private known = 0;
+  private remembering = true;
 
-  /** Adds a pattern at compile time (once per source: copies of a test share it); returns its index. */
-  add(pattern: RegExp): number {
-    let k = this.indices.get(pattern.source);
+  /**
+   * Adds a test at compile time and returns its index. Tests with the same `key` (copies of one
+   * test: a rule's and a stage's) share one; without a key a test has its own.
+   */
+  add(test: Predicate, key: string | undefined): number {
+    let k = key === undefined ? undefined : this.indices.get(key);
     if (k === undefined) {
-      k = this.patterns.push(pattern) - 1;
-      this.indices.set(pattern.source, k);
+      k = this.tests.push(test) - 1;
+      if (key !== undefined) this.indices.set(key, k);
+      this.rowText = undefined; // rows made before are one answer short
+      this.scratch = new Uint8Array(this.tests.length);
+      this.memo.clear();
     }
     return k;
   }
 
-  /** Whether pattern `k` matches `text` (surrounding white space ignored). */
+  /** Whether test `k` holds for `text`. */
   test(text: string, k: number): boolean {
     let row = this.row;
     if (this.rowText !== text) {
-      let known = this.memo.get(text);
-      if (known === undefined) {
-        if (this.memo.size >= MATCH_MEMO_SIZE) this.memo.clear();
-        known = new Uint8Array(this.patterns.length);
-        this.memo.set(text, known);
-      }
-      this.row = row = known;
+      row = this.remembering ? this.rememberedRow(text) : this.freshRow();
+      this.row = row;
       this.rowText = text;
     }
     let answer = row[k]!;
     if (answer === 0) {
-      answer = this.patterns[k]!.test(text.trim()) ? 1 : 2;
+      answer = this.tests[k]!(text) ? 1 : 2;
       row[k] = answer;
     }
     return answer === 1;
+  }
+
+  private rememberedRow(text: string): Uint8Array {
+    const memo = this.memo;
+    let row = memo.get(text);
+    if (row !== undefined) {
+      this.known++;
+      return row;
+    }
+    if (memo.size >= TEXT_MEMO_SIZE) {
+      memo.clear();
+      if (this.known * 2 <= TEXT_MEMO_SIZE) {
+        this.remembering = false;
+        this.known = TEXT_PAUSE;
+        return this.freshRow();
+      }
+      this.known = 0;
+    }
+    row = new Uint8Array(this.tests.length);
+    memo.set(text, row);
+    return row;
+  }
+
+  /** While not remembering: the scratch row, emptied for a new text. */
+  private freshRow(): Uint8Array {
+    if (--this.known <= 0) {
+      this.remembering = true;
+      this.known = 0;
+    }
+    return this.scratch.fill(0);
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * The engine's shortcuts in stageEnteredAt replays and per rules (lazy derived values, a grade
  * that cannot change with time, decay factors shared between rules, capped scans that stop
- * early, remembered `matches` answers): each case is checked against the reference interpreter and a
+ * early, text tests answered per text): each case is checked against the reference interpreter and a
  * hand-worked answer.
  */
 import { describe, expect, it } from 'vitest';
-import type { Bundle, Condition, Lead, Rule as ScoringModelFileRule } from '../../extension/engine/generated/rules';
+import type { Bundle, Condition, Event, Lead, Rule as ScoringModelFileRule } from '../../extension/engine/generated/rules';
 import { compileRules, evaluate, type Outcome } from '../../extension/engine/index';
+import { TextGroup } from '../../extension/engine/operators';
 import { referenceEvaluate } from '../support/reference-engine';
 import {
   ago, DAY, event, HOUR, MINUTE, makeBundle, makeLead, model, NOW, perRule, persona, stage, whenRule, type BundleParts,
@@ -129,6 +130,91 @@ describe('matches', () => {
     expect([scoreOf('CTO at Acme'), scoreOf('Acme CTO'), scoreOf(['Acme CTO', 'cto']), scoreOf(['Acme CTO'])]).toEqual([10, 0, 10, 0]);
     const lead = makeLead({ title: 'Cto, founder' } as Partial<Lead>);
     expect(evaluate(compiled, lead, NOW)).toEqual(referenceEvaluate(bundle, lead, NOW));
+  });
+});
+
+describe('text tests of one event prop', () => {
+  it('answer each test for itself, whatever the case, and as the reference does on texts seen before', () => {
+    const views = (...urls: unknown[]) => urls.map((url, i) => ({ ...event('page_view', ago((i + 1) * DAY)), url }) as Event);
+    const bundle = makeBundle({
+      models: [model('eng', [
+        perRule('pricing', { event: 'page_view', where: { field: 'url', contains: '/pricing' } }, 1),
+        perRule('docs', { event: 'page_view', where: { field: 'url', contains: '/docs/' } }, 10),
+        perRule('home', { event: 'page_view', where: { field: 'url', endsWith: '.example/' } }, 100),
+        perRule('not-pricing', { event: 'page_view', where: { field: 'url', ne: 'https://a.example/pricing' } }, 1000),
+      ])],
+    });
+    const compiled = compileRules(bundle);
+    const scoreOf = (...urls: unknown[]) => {
+      const lead = makeLead({ events: views(...urls) });
+      const outcome = evaluate(compiled, lead, NOW);
+      expect(outcome).toEqual(referenceEvaluate(bundle, lead, NOW));
+      return outcome.score.eng;
+    };
+    expect(scoreOf('https://a.example/pricing', 'https://a.example/docs/x', 'https://a.example/')).toBe(2111);
+    expect(scoreOf(' HTTPS://A.EXAMPLE/PRICING ', 'https://a.example/Docs/y', 'https://A.example/')).toBe(2111);
+    expect(scoreOf('https://a.example/pricing', 'https://a.example/pricing', ['https://a.example/docs/'], 42)).toBe(2002);
+    // More texts than remembered, with texts seen before in between: answers never mix up.
+    for (let i = 0; i < 1500; i++) {
+      const url = i % 2 === 0 ? `https://a.example/docs/${i}` : `https://a.example/pricing?${i}`;
+      expect(scoreOf(url, 'https://a.example/')).toBe(i % 2 === 0 ? 2110 : 2101);
+    }
+  });
+});
+
+describe('TextGroup', () => {
+  /** A group of two tests that count their calls. */
+  function counted() {
+    const calls: [number, number] = [0, 0];
+    const group = new TextGroup();
+    const a = group.add((text) => (calls[0]++, String(text).startsWith('a')), 'a');
+    const b = group.add((text) => (calls[1]++, String(text).endsWith('b')), 'b');
+    return { group, calls, a, b };
+  }
+
+  it('shares one test between copies with the same key, and keeps tests without a key apart', () => {
+    const group = new TextGroup();
+    const first = group.add((text) => text === 'x', 'eq x');
+    expect(group.add(() => false, 'eq x')).toBe(first);
+    const own = group.add((text) => text === 'y', undefined);
+    expect(group.add((text) => text === 'z', undefined)).not.toBe(own);
+    expect([group.test('x', first), group.test('x', own), group.test('y', own), group.test('y', first)]).toEqual([true, false, true, false]);
+  });
+
+  it('answers a text it has seen from memory, and each test once per text', () => {
+    const { group, calls, a, b } = counted();
+    const texts = ['ab', 'a', 'b', 'xb', 'ab', 'b'];
+    const answers = texts.map((text) => [group.test(text, a), group.test(text, b), group.test(text, a)]);
+    expect(answers).toEqual(texts.map((text) => [text.startsWith('a'), text.endsWith('b'), text.startsWith('a')]));
+    expect(calls).toEqual([4, 4]); // four distinct texts
+  });
+
+  it('stops remembering texts that do not repeat, answers the same meanwhile, and tries again later', () => {
+    const { group, calls, a, b } = counted();
+    for (let i = 0; i < 1024; i++) expect(group.test(`a${i}`, a)).toBe(true); // fills the memo, nothing repeats
+    expect(calls[0]).toBe(1024);
+    // Not remembering now: a text asked again is answered again, but tests of one text still share a row.
+    for (let i = 0; i < 3; i++) expect([group.test('ab', a), group.test('ab', b), group.test('xb', a)]).toEqual([true, true, false]);
+    expect(calls).toEqual([1024 + 6, 3]);
+    for (let i = 0; i < 4096; i++) group.test(`b${i}`, b); // the pause runs out
+    calls[0] = calls[1] = 0;
+    for (let i = 0; i < 3; i++) expect([group.test('ab', a), group.test('xb', b), group.test('b', a)]).toEqual([true, true, false]);
+    expect(calls).toEqual([2, 1]); // remembered again
+  });
+
+  it('keeps remembering when texts repeat', () => {
+    const { group, calls, a } = counted();
+    for (let round = 0; round < 4; round++) for (let i = 0; i < 600; i++) group.test(`a${i}`, a);
+    expect(calls[0]).toBe(600); // 2,400 asks of 600 texts: each answered once
+    // 1,100 texts, each asked twice in a row of 500: the memo fills up and starts over, still remembering.
+    calls[0] = 0;
+    for (let round = 0; round < 11; round++) {
+      for (let pass = 0; pass < 2; pass++) for (let j = 0; j < 500; j++) group.test(`a${(round * 100 + j) % 1100}`, a);
+    }
+    expect(calls[0]).toBeLessThan(2000); // of 11,000 asks (1,324: 1,100 texts and a few asked again after the memo started over)
+    calls[0] = 0;
+    for (let i = 0; i < 10; i++) group.test(i % 2 === 0 ? 'a5' : 'a6', a);
+    expect(calls[0]).toBeLessThanOrEqual(2);
   });
 });
 
