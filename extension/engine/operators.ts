@@ -21,10 +21,10 @@ const never: Predicate = () => false;
 
 /** Texts whose answers a TextGroup remembers (then it starts over). */
 const TEXT_MEMO_SIZE = 1024;
-/** New texts a TextGroup that stopped remembering sees before it tries again. */
+/** Changes of text a TextGroup that stopped remembering sees before it tries again. */
 const TEXT_PAUSE = 4096;
 
-export function anyElement(list: readonly unknown[], test: Predicate): boolean {
+function anyElement(list: readonly unknown[], test: Predicate): boolean {
   for (let i = 0; i < list.length; i++) if (test(list[i])) return true;
   return false;
 }
@@ -181,7 +181,7 @@ export function compileOperator(op: FieldOperator, expected: unknown, where: str
  * The regular expression of a `matches` test: case-insensitive, without 'g' or 'y', so a test
  * keeps no state and its answer for a text can be remembered.
  */
-export function compilePattern(expected: unknown, where: string): RegExp {
+function compilePattern(expected: unknown, where: string): RegExp {
   if (typeof expected !== 'string') throw new RulesError(`${where}: matches needs a regular expression, got ${JSON.stringify(expected)}`);
   try {
     return new RegExp(expected, 'i');
@@ -192,14 +192,19 @@ export function compilePattern(expected: unknown, where: string): RegExp {
 
 /**
  * Whether an operator's answer on a text is worth remembering per text (see TextGroup): text
- * comparisons lower-case the text (~100 ns on a URL) and `matches` runs a regular expression;
- * `exists` and comparisons with a number answer a text at once.
+ * comparisons lower-case the text (~100 ns on a URL), date comparisons parse it and `matches`
+ * runs a regular expression. `exists`, and a comparison with numbers or booleans only, answer a
+ * text at once.
  */
 export function remembersTexts(op: FieldOperator, expected: unknown): boolean {
-  if (op === 'exists') return false;
-  if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return typeof expected === 'string';
-  if (op === 'between') return Array.isArray(expected) && expected.some((bound) => typeof bound === 'string');
-  return true;
+  switch (op) {
+    case 'exists': return false;
+    case 'in':
+    case 'notIn':
+    case 'between': return Array.isArray(expected) && expected.some((item) => typeof item === 'string');
+    case 'matches': return true;
+    default: return typeof expected === 'string';
+  }
 }
 
 /**
@@ -210,9 +215,10 @@ export function remembersTexts(op: FieldOperator, expected: unknown): boolean {
  * each. `row` and `rowText` are the row of the text asked last.
  *
  * Remembering costs a hash and an insertion per new text, more than it saves on texts that do
- * not repeat (email addresses): when at most half of the texts asked since the memo last started
- * over were known, the group stops remembering for the next TEXT_PAUSE texts and only shares the
- * row of the current text.
+ * not repeat (email addresses): when the memo fills up with at most TEXT_MEMO_SIZE / 2 texts
+ * found in it meanwhile (about one text in three asked), the group stops remembering for the next
+ * TEXT_PAUSE changes of text and only shares the row of the current text. The memo lives in
+ * memory only, as long as the compiled rules.
  *
  * A test must answer a text from the text alone (every field operator does).
  */
@@ -224,7 +230,7 @@ export class TextGroup {
   private rowText: string | undefined;
   /** The row of the current text while not remembering. */
   private scratch: Uint8Array = new Uint8Array(0);
-  /** Texts found in the memo since it last started over; or, while not remembering, new texts still to go. */
+  /** Texts found in the memo since it last started over; or, while not remembering, changes of text still to go. */
   private known = 0;
   private remembering = true;
 
