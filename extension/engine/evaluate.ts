@@ -152,7 +152,7 @@ export class CompiledBundle implements CompiledRules {
     ctx.pending = 0; // a replay cut short by an exception (a hostile getter) leaves it set
     ctx.events.load(lead.events, now);
 
-    runScoring(ctx, this.scoring, this.contributions, this.fired, false);
+    runScoring(ctx, this.scoring, this.contributions, this.fired, false, this.anchored);
     const score: Outcome['score'] = { total: ctx.total! };
     const models = this.scoring.models;
     for (let m = 0; m < models.length; m++) score[models[m]!.id] = ctx.scores[m]!;

@@ -114,6 +114,8 @@ export function compileScoring(models: readonly ScoringModelFile[], scope: Compi
  * Scores every model into ctx.scores and ctx.total, writing each rule's contribution and
  * whether it fired into `contributions`/`fired`. With `reuseTimeless`, rules that cannot
  * change with `now` keep the contribution already in `contributions` (used by replays).
+ * `factors` caches each model's decay factors (a replay's bounds read them at the evaluation's
+ * `now` again); without it one cache serves every model.
  */
 export function runScoring(
   ctx: EvalContext,
@@ -121,6 +123,7 @@ export function runScoring(
   contributions: Float64Array,
   fired: Uint8Array,
   reuseTimeless: boolean,
+  factors?: readonly DecayFactors[],
 ): void {
   const { models, rules } = program;
   ctx.modelsDone = 0;
@@ -149,7 +152,7 @@ export function runScoring(
           didFire = true;
         }
       } else {
-        const matched = perRule(ctx, rule, rule.per!, model.halfLifeMs);
+        const matched = perRule(ctx, rule, rule.per!, model.halfLifeMs, factors?.[m] ?? decay);
         if (matched > 0 && (rule.perCount === undefined || rule.perCount(matched))) {
           contribution = perTotal[0]!;
           const cap = rule.cap;
@@ -487,7 +490,7 @@ export class DecayFactors {
   }
 }
 
-/** The factors at ctx.now, for runScoring's per rules. */
+/** The factors at ctx.now, for runScoring's per rules when it is given none. */
 const decay = new DecayFactors();
 
 /**
@@ -498,7 +501,7 @@ const decay = new DecayFactors();
  * is monotonic, so the full total would be past the cap too and the capped contribution is the
  * same; the count only has to be above zero.
  */
-function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number): number {
+function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number, decay: DecayFactors): number {
   const events = ctx.events;
   const positions = events.buckets[query.bucket]!;
   const size = events.bucketSizes[query.bucket]!;
