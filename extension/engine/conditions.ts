@@ -488,6 +488,46 @@ export function compileRangeDecider(condition: Condition, scope: CompileScope, l
   throw new RulesError('range decider: a condition needs one of field, event, all, any, not');
 }
 
+/**
+ * For a condition that can only start to hold as time goes on (stages.ts isMonotone): the
+ * earliest time from which it holds, given the lead's kept events; -Infinity when it holds at
+ * every time, Infinity when never. A lead field is the same at every time; an event test starts
+ * to hold at the time of the matching event that first brings its count to one that holds; `all`
+ * holds from the latest of its parts' times, `any` from the earliest.
+ */
+export type Earliest = (ctx: EvalContext) => number;
+
+export function compileEarliest(condition: Condition, scope: CompileScope): Earliest {
+  if ('field' in condition) {
+    const exact = compileFieldTest(condition, scope, 'replay');
+    return (ctx) => (exact(ctx, ctx.lead) ? -Infinity : Infinity);
+  }
+  if ('event' in condition) {
+    const query = compileEventQuery(condition, scope, 'replay');
+    const { holds } = compileCount(condition.count, 'replay.count');
+    return (ctx) => {
+      const times = matchingTimes(ctx, query);
+      const size = query.matcher.timesSize;
+      let count = 0;
+      while (count <= size && !holds(count)) count++;
+      return count === 0 ? -Infinity : count > size ? Infinity : times[count - 1]!;
+    };
+  }
+  if ('all' in condition || 'any' in condition) {
+    const all = 'all' in condition;
+    const parts = (all ? condition.all : (condition as { any: Condition[] }).any).map((part) => compileEarliest(part, scope));
+    return (ctx) => {
+      let time = all ? -Infinity : Infinity;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i]!(ctx);
+        time = all ? Math.max(time, part) : Math.min(time, part);
+      }
+      return time;
+    };
+  }
+  throw new RulesError('replay: only lead fields and event tests, combined by all and any, can only start to hold');
+}
+
 /** An event test's answer at every time in [lo, hi] (see compileRangeDecider). */
 function eventTestOver(ctx: EvalContext, query: EventQuery, count: CountTest, lo: number, hi: number): number {
   if (query.where !== undefined && !query.whereCacheable) return UNDECIDED;

@@ -2,7 +2,7 @@
  * The compiled bundle and the evaluation of one lead: models, grade, persona, stage,
  * stageEnteredAt (replayed when computed), SLA. See index.ts for the semantics.
  */
-import { compileRangeDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type RangeDecider } from './conditions';
+import { compileEarliest, compileRangeDecider, UNDECIDED, DECIDED_TRUE, type CompileScope, type Earliest, type RangeDecider } from './conditions';
 import { PENDING_GRADE, PENDING_PERSONA, PENDING_SCORES, type EvalContext } from './context';
 import { RulesError } from './errors';
 import { EventBuckets, LeadEvents } from './events';
@@ -57,6 +57,8 @@ export class CompiledBundle implements CompiledRules {
    * time-dependent `when` rule of a boundable model (for the bounds).
    */
   private readonly rangeDeciders: readonly (RangeDecider | undefined)[];
+  /** Per stage that can only start to hold (StageProgram.monotone), when it starts to (replays). */
+  private readonly earliest: readonly (Earliest | undefined)[];
   private readonly whenOver: readonly (RangeDecider | undefined)[];
   /** Score lower bounds over the range [overLo, overHi] (NaN: none yet for this replay). */
   private readonly overScores: Float64Array;
@@ -119,6 +121,10 @@ export class CompiledBundle implements CompiledRules {
     this.rangeDeciders = (lifecycle.stages ?? []).map((stage, i) =>
       stage.when !== undefined && this.replayPlans[i]!.timeDependent
         ? compileRangeDecider(stage.when, scope, lowerBoundOver)
+        : undefined);
+    this.earliest = (lifecycle.stages ?? []).map((stage, i) =>
+      stage.when !== undefined && this.replayPlans[i]!.timeDependent && this.replayPlans[i]!.monotone
+        ? compileEarliest(stage.when, scope)
         : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
@@ -225,16 +231,16 @@ export class CompiledBundle implements CompiledRules {
     }
     if (!plan.timeDependent) return at[0]!; // it holds now, so it held all along
     if (plan.monotone) {
-      // Once it holds it holds at every later time: the first event time at which it holds.
-      let high = size - 1;
-      if (!this.holdsAt(stage, plan, at[high]!)) return now;
+      // Once it holds it holds at every later time: the first event time from which it holds.
+      const from = this.earliest[stage.index]!(this.ctx);
       let low = 0;
+      let high = size;
       while (low < high) {
         const mid = (low + high) >>> 1;
-        if (this.holdsAt(stage, plan, at[mid]!)) high = mid;
-        else low = mid + 1;
+        if (at[mid]! < from) low = mid + 1;
+        else high = mid;
       }
-      return at[low]!;
+      return low < size ? at[low]! : now;
     }
     // Walking back: first try to prove the condition over a stretch of `span` event times at once
     // (decideOver), doubling the stretch after each success; when a stretch is not proved, ask at

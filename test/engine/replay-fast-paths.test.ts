@@ -251,7 +251,7 @@ describe('replays of conditions that can only start to hold', () => {
   };
   const forms = (...spec: [number, string][]) => spec.map(([d, form]) => event('form_submit', ago(d * DAY), { form }));
 
-  it('enter at the first event time at which they hold (found by bisection)', () => {
+  it('enter at the first event time at which they hold (from their matching events, without a replay)', () => {
     const bundle = makeBundle({ stages: [stage('subscriber'), stage('lead', converted)] });
     const lead = makeLead({
       email: 'a@b.example',
@@ -259,6 +259,30 @@ describe('replays of conditions that can only start to hold', () => {
         event('page_view', ago(45 * DAY)), event('page_view', ago(20 * DAY))],
     });
     expect(both(bundle, lead).stageEnteredAt).toBe(ago(20 * DAY));
+  });
+
+  it('start with the event that brings a count to one that holds, the latest part of an all, the earliest of an any', () => {
+    const views = (...daysAgo: number[]) => daysAgo.map((d) => event('page_view', ago(d * DAY)));
+    const lead = makeLead({
+      email: 'a@b.example',
+      title: 'CTO',
+      events: [...forms([50, 'newsletter'], [40, 'contact'], [30, 'contact'], [30, 'demo'], [10, 'contact']), ...views(45, 35, 20, 20, 15)],
+    });
+    for (const [when, entered] of [
+      [{ event: 'form_submit', count: { gt: 2 } }, 30], // the third form: two at 30 days
+      [{ event: 'form_submit', count: { gte: 4.5 } }, 10], // five forms
+      [{ event: 'form_submit', count: { gte: 0 } }, 50], // from the first event on
+      [{ event: 'page_view', count: { gte: 4 } }, 20],
+      [{ all: [{ event: 'page_view', count: { gte: 2 } }, { event: 'form_submit', where: { field: 'form', eq: 'contact' } }] }, 35],
+      [{ any: [{ event: 'page_view', count: { gte: 4 } }, { event: 'form_submit', where: { field: 'form', eq: 'demo' } }] }, 30],
+      [{ any: [{ field: 'title', eq: 'ceo' }, { event: 'page_view', count: { gte: 2 } }] }, 35],
+      [{ any: [{ field: 'title', eq: 'cto' }, { event: 'page_view', count: { gte: 2 } }] }, 50],
+      [{ all: [{ field: 'title', eq: 'cto' }, { event: 'webinar_attended' }, { event: 'page_view' }] }, null], // never
+    ] as [Condition, number | null][]) {
+      const bundle = makeBundle({ stages: [stage('subscriber'), stage('lead', when)] });
+      const outcome = both(bundle, lead);
+      expect([outcome.stage, outcome.stageEnteredAt]).toEqual(entered === null ? ['subscriber', ago(50 * DAY)] : ['lead', ago(entered * DAY)]);
+    }
   });
 
   it('are walked back like any other when a count can stop holding (count eq)', () => {
