@@ -488,6 +488,9 @@ export function compileRangeDecider(condition: Condition, scope: CompileScope, l
   throw new RulesError('range decider: a condition needs one of field, event, all, any, not');
 }
 
+/** When a condition that can only start to hold starts to: see compileEarliest. */
+export type Earliest = (ctx: EvalContext) => number;
+
 /**
  * For a condition that can only start to hold as time goes on (stages.ts isMonotone): the
  * earliest time from which it holds, given the lead's kept events; -Infinity when it holds at
@@ -495,8 +498,6 @@ export function compileRangeDecider(condition: Condition, scope: CompileScope, l
  * to hold at the time of the matching event that first brings its count to one that holds; `all`
  * holds from the latest of its parts' times, `any` from the earliest.
  */
-export type Earliest = (ctx: EvalContext) => number;
-
 export function compileEarliest(condition: Condition, scope: CompileScope): Earliest {
   if ('field' in condition) {
     const exact = compileFieldTest(condition, scope, 'replay');

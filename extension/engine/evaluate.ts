@@ -118,14 +118,13 @@ export class CompiledBundle implements CompiledRules {
         ? compileRangeDecider(rule.when, scope, noBound)
         : undefined;
     }));
+    // A time-dependent stage is replayed by walking back (range deciders), or, when it can only
+    // start to hold, from the time it starts to (compileEarliest).
+    const replayed = (lifecycle.stages ?? []).map((stage, i) => stage.when !== undefined && this.replayPlans[i]!.timeDependent);
     this.rangeDeciders = (lifecycle.stages ?? []).map((stage, i) =>
-      stage.when !== undefined && this.replayPlans[i]!.timeDependent
-        ? compileRangeDecider(stage.when, scope, lowerBoundOver)
-        : undefined);
+      replayed[i] && !this.replayPlans[i]!.monotone ? compileRangeDecider(stage.when!, scope, lowerBoundOver) : undefined);
     this.earliest = (lifecycle.stages ?? []).map((stage, i) =>
-      stage.when !== undefined && this.replayPlans[i]!.timeDependent && this.replayPlans[i]!.monotone
-        ? compileEarliest(stage.when, scope)
-        : undefined);
+      replayed[i] && this.replayPlans[i]!.monotone ? compileEarliest(stage.when!, scope) : undefined);
     this.sla = compileSla(bundle.sla, this.stages.map((stage) => stage.id), scope);
     this.ctx = {
       now: 0,
@@ -219,8 +218,9 @@ export class CompiledBundle implements CompiledRules {
   }
 
   /**
-   * When the lead last qualified for a computed stage: walking back from the latest event,
-   * the earliest event time from which the condition held at every later event time.
+   * When the lead last qualified for a computed stage: the earliest event time from which the
+   * condition held at every later event time, found by walking back from the latest event (or,
+   * for a condition that can only start to hold, from the time it started to).
    */
   private lastQualified(stage: StageProgram, plan: ReplayPlan, lead: Lead, now: number): number {
     const { at, size } = this.ctx.events;
@@ -240,7 +240,7 @@ export class CompiledBundle implements CompiledRules {
         if (at[mid]! < from) low = mid + 1;
         else high = mid;
       }
-      return low < size ? at[low]! : now;
+      return low < size ? at[low]! : now; // `now` cannot happen: it holds at the latest kept event
     }
     // Walking back: first try to prove the condition over a stretch of `span` event times at once
     // (decideOver), doubling the stretch after each success; when a stretch is not proved, ask at

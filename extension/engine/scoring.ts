@@ -501,7 +501,7 @@ const decay = new DecayFactors();
  * is monotonic, so the full total would be past the cap too and the capped contribution is the
  * same; the count only has to be above zero.
  */
-function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number, decay: DecayFactors): number {
+function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLifeMs: number, factors: DecayFactors): number {
   const events = ctx.events;
   const positions = events.buckets[query.bucket]!;
   const size = events.bucketSizes[query.bucket]!;
@@ -520,7 +520,7 @@ function perRule(ctx: EvalContext, rule: RuleProgram, query: EventQuery, halfLif
     if (time > now) break; // ascending: nothing later counts
     if (where !== undefined && !matchesWhere(ctx, query, p)) continue;
     count++;
-    total += halfLifeMs > 0 ? points * decay.get(events, now, halfLifeMs, p, time) : points;
+    total += halfLifeMs > 0 ? points * factors.get(events, now, halfLifeMs, p, time) : points;
     if (total > cap || total < -cap) break;
   }
   perTotal[0] = total;

@@ -269,7 +269,9 @@ describe('replays of conditions that can only start to hold', () => {
       events: [...forms([50, 'newsletter'], [40, 'contact'], [30, 'contact'], [30, 'demo'], [10, 'contact']), ...views(45, 35, 20, 20, 15)],
     });
     for (const [when, entered] of [
-      [{ event: 'form_submit', count: { gt: 2 } }, 30], // the third form: two at 30 days
+      [{ event: 'form_submit', count: { gt: 2 } }, 30], // the third form: the first of two at 30 days
+      [{ event: 'form_submit', count: { gte: 4 } }, 30], // the fourth: the second of the two
+      [{ event: 'form_submit', count: { gte: -1 } }, 50], // holds with no events at all: from the first event on
       [{ event: 'form_submit', count: { gte: 4.5 } }, 10], // five forms
       [{ event: 'form_submit', count: { gte: 0 } }, 50], // from the first event on
       [{ event: 'page_view', count: { gte: 4 } }, 20],
