@@ -1,5 +1,6 @@
 // The people-facing names of everything an outcome refers to by id, indexed once per bundle so
 // turning an outcome into a view is lookups only.
+import { isBusinessDuration } from '../engine/duration';
 import type { Bundle } from '../engine/generated/rules';
 
 export interface CommitmentLabel {
@@ -27,7 +28,7 @@ export function indexLabels(bundle: Bundle): RuleLabels {
   const stages = new Map(bundle.lifecycle.stages.map((stage, index) => [stage.id, { label: stage.label, index, manual: stage.manual === true }]));
   const personas = new Map(bundle.personas.personas.map((persona) => [persona.id, { label: persona.label, talkingPoints: persona.talkingPoints ?? [] }]));
   const commitments = new Map(
-    (bundle.sla.commitments ?? []).map((commitment) => [commitment.id, { label: commitment.label, business: /bh$/.test(commitment.within.trim()) }]),
+    (bundle.sla.commitments ?? []).map((commitment) => [commitment.id, { label: commitment.label, business: isBusinessDuration(commitment.within) }]),
   );
   return {
     models,

@@ -19,6 +19,14 @@ export function parseDuration(text: string): Duration {
   return { minutes: Number(match[1]) * MINUTES_PER_UNIT[unit]!, business: unit === 'bh' };
 }
 
+/**
+ * Whether a duration is in business hours (`<n>bh`): an SLA clock then counts business minutes.
+ * False for any other duration, and for text that is not one.
+ */
+export function isBusinessDuration(text: string): boolean {
+  return DURATION.exec(text.trim())?.[2] === 'bh';
+}
+
 /** A wall-clock duration in milliseconds, for windows and half-lives (no business hours there). */
 export function wallDurationMs(text: string, where: string): number {
   let duration: Duration;

@@ -3,6 +3,7 @@
  * network) and as Markdown for a chat post. Both read the same WeeklyReport.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { isBusinessDuration } from '../../extension/engine/duration';
 import { formatDuration } from '../../extension/ui/duration';
 import { describePeriod } from './period';
 import type { CrossTab, GoalRow, SlaRow, WeeklyReport } from './report';
@@ -21,11 +22,6 @@ function lateText(lead: SlaRow['breachedLeads'][number]): string {
 
 /** Said once in a report that writes business hours (`bh`), so no reader has to guess the unit. */
 const BUSINESS_HOURS_LEGEND = 'bh: business hours, counted only in the working hours of the SLA calendar (sla.yaml).';
-
-/** A commitment whose deadline is in business hours (its `within` is `<n>bh`). */
-function inBusinessHours(row: SlaRow): boolean {
-  return /bh$/.test(row.within.trim());
-}
 
 function localDateTime(iso: string, timezone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
@@ -200,7 +196,7 @@ ${funnelSvg}
 <h2>SLA compliance</h2>
 ${slaSvg}
 ${table(['Commitment', 'Started', 'Met', 'Late', 'Breached', 'Open', 'On time', 'Older breaches still open'], slaRows, new Set([1, 2, 3, 4, 5, 6, 7]))}
-${report.sla.some(inBusinessHours) ? `<p class="muted">${escapeHtml(BUSINESS_HOURS_LEGEND)}</p>` : ''}
+${report.sla.some((row) => isBusinessDuration(row.within)) ? `<p class="muted">${escapeHtml(BUSINESS_HOURS_LEGEND)}</p>` : ''}
 <h3>Breached: no stop event yet, past the deadline (${breached.length})</h3>
 ${breached.length ? table(['Lead', 'Name', 'Owner', 'Commitment', 'Was due', 'Late by'], breachedRows, new Set([5])) : '<p class="muted">None. Every clock started in the period was met, is late but done, or is still running.</p>'}
 </section>

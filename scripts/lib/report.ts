@@ -17,6 +17,7 @@
  * but not in a period's entries.
  */
 import type { FeedbackRecord } from '../../extension/background/db';
+import { isBusinessDuration } from '../../extension/engine/duration';
 import { evaluate, type CompiledRules, type Outcome } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { contains, dayNumber, periodDays, periodOf, zone, type Period, type Zone } from './period';
@@ -180,7 +181,7 @@ export function buildReport(input: ReportInput): WeeklyReport {
     olderBreaches: 0,
   }));
   const slaById = new Map(sla.map((row) => [row.id, row]));
-  const businessTime = new Map(bundle.sla.commitments.map((c) => [c.id, /bh$/.test(c.within)]));
+  const businessTime = new Map(bundle.sla.commitments.map((c) => [c.id, isBusinessDuration(c.within)]));
 
   for (const lead of input.leads) {
     const outcome = evaluate(input.rules, lead, now);

@@ -11,6 +11,7 @@
  * Writers collect text; the caller takes it in batches and writes it with backpressure.
  */
 import { stringify } from 'csv-stringify/sync';
+import { isBusinessDuration } from '../../extension/engine/duration';
 import type { Fired, Outcome, SlaState } from '../../extension/engine/index';
 import type { Bundle, Lead } from '../../extension/engine/generated/rules';
 import { formatDuration } from '../../extension/ui/duration';
@@ -153,7 +154,7 @@ function tableWriter(bundle: Bundle, explain: boolean, terminalWidth: number): O
     { title: 'SLA', align: 'left', min: 10, rank: 1, max: 44, cell: (_lead, o) => slaSummary(o.sla, business) },
   ];
   const width = Math.max(40, terminalWidth);
-  const business = new Set(bundle.sla.commitments.filter((c) => c.within.endsWith('bh')).map((c) => c.id));
+  const business = new Set(bundle.sla.commitments.filter((c) => isBusinessDuration(c.within)).map((c) => c.id));
   let held: { cells: string[]; fired: readonly Fired[] }[] = [];
   let widths: number[] | undefined;
   let text = '';

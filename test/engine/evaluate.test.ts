@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../extension/engine/generated/rules';
+import { isBusinessDuration } from '../../extension/engine/duration';
 import { compileRules, evaluate, parseDuration, RulesError } from '../../extension/engine/index';
 import {
   ago, commitment, DAY, event, HOUR, makeBundle, makeLead, model, NOW, NOW_MS, persona, perRule, stage, whenRule,
@@ -201,5 +202,9 @@ describe('parseDuration', () => {
     for (const text of ['0m', '1.5h', '10', '', ' 8h', '8H', '-1d', '1y', '08h']) {
       expect(() => parseDuration(text), text).toThrow(RulesError);
     }
+  });
+  it('tells business hours from the rest (isBusinessDuration, what the popup, report and score read SLA clocks by)', () => {
+    expect(['8bh', ' 16bh ', '24bh'].map(isBusinessDuration)).toEqual([true, true, true]);
+    expect(['8h', '5d', '30m', '2w', 'bh', '8 bh', '1.5bh', ''].map(isBusinessDuration)).toEqual(Array(8).fill(false));
   });
 });
