@@ -317,10 +317,10 @@ const SMALLEST_FACTOR = 2 ** -900;
  * anchor (`anchored`: one DecayFactors per model, kept for the whole replay of the lead, so a
  * replayed time costs one power per model) and G = 0.5 ** ((t - anchor) / halfLife) shared by
  * the model's events, which gives an interval that surely holds the engine's own sum: the term
- * error (TERM_ERROR, TINY) plus the rounding of each addition (count * ULP of the absolute sum). The rule's cap, the model's sum, min/max and
- * Math.round are monotonic, so they carry the interval's ends to the score's; when both ends
- * round to the same score, that is the engine's score. Near a half point they differ (rarely)
- * and the caller computes exactly.
+ * error (TERM_ERROR, TINY) plus the rounding of each addition (count * ULP of the absolute sum).
+ * The rule's cap, the model's sum, min/max and Math.round are monotonic, so they carry the
+ * interval's ends to the score's; when both ends round to the same score, that is the engine's
+ * score. Near a half point they differ (rarely) and the caller computes exactly.
  */
 export function scoreAtReplayedTime(
   ctx: EvalContext,

@@ -8,10 +8,10 @@
  * `afterPageTask`), or with `early` in a microtask before the page renders (see `afterPageScript`),
  * the queue is inspected: each topmost added subtree is tested with `matches` and
  * `querySelectorAll` inside it. The document is never rescanned from a mutation callback, so the
- * cost follows what the page inserted, not its size. Everything the page inserts in one task arrives in one batch, and
- * badges usually land in the same frame as the rows (scripts/bench/content.ts measures it). In a
- * hidden tab the batch waits for an animation frame, which does not come until the tab is shown,
- * so a background Gmail tab costs nothing.
+ * cost follows what the page inserted, not its size. Everything the page inserts in one task
+ * arrives in one batch, and badges usually land in the same frame as the rows
+ * (scripts/bench/content.ts measures it). In a hidden tab the batch waits for an animation frame,
+ * which does not come until the tab is shown, so a background Gmail tab costs nothing.
  *
  * Why not the CSS-animation trick (a global `@keyframes` rule plus `animationstart` listeners): it
  * needs a stylesheet in the page (visible to the page, a fingerprint of the extension); pages that

@@ -20,8 +20,8 @@ const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
  *   are enough to read a clock by, and the badge has little room.
  *
  * `hourUnit` writes business hours another way where the words around them already say they
- * are business hours: the badge and card write `3h 20m`, `29h` (DESIGN 7's "first touch due in 1h 35m"),
- * since a screen reader spells `bh` out letter by letter.
+ * are business hours: the badge and card write `3h 20m`, `29h` (DESIGN 7's "first touch due in
+ * 1h 35m"), since a screen reader spells `bh` out letter by letter.
  *
  * The sign is the caller's to say ("overdue by", "ago", a minus sign): pass the magnitude. A
  * negative amount reads `0m`.

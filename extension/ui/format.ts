@@ -3,9 +3,9 @@ import { formatDuration } from './duration';
 
 /**
  * Time on an SLA clock as the badge, the card and the popup show it: the shared formatDuration
- * (`1h 35m`, `2d 3h`), business time in hours however many (`3h 20m`, `29h`, never `1d 5h`: a business
- * day is not 24 hours), by default written with `h` as DESIGN 7 shows it (the card says "business
- * hours" beside it); `less than 1m` rather than `0m` while the last minute runs.
+ * (`1h 35m`, `2d 3h`), business time in hours however many (`3h 20m`, `29h`, never `1d 5h`: a
+ * business day is not 24 hours), by default written with `h` as DESIGN 7 shows it (the card says
+ * "business hours" beside it); `less than 1m` rather than `0m` while the last minute runs.
  */
 export function formatClockTime(minutes: number, business = false, businessUnit = 'h'): string {
   if (minutes < 1) return 'less than 1m';
